@@ -1,0 +1,74 @@
+# blockutils: plain make; `make`, `make test`, `make check`, `make bench`, `make install`
+PREFIX   ?= /usr/local
+MANDIR   ?= $(PREFIX)/share/man
+DESTDIR  ?=
+B        ?= build
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     ?= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+SAN      ?=
+ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN) -pthread
+ALLCPPFLAGS = -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Icommon $(CPPFLAGS)
+LIBS     = -lcrypto -lz -lpthread
+
+CMDS     = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
+LIBSRC   = $(wildcard common/*.c)
+LIBOBJ   = $(patsubst common/%.c,$(B)/obj/%.o,$(LIBSRC))
+HELPERS  = $(patsubst t/helper/%.c,%,$(wildcard t/helper/*.c))
+BINS     = $(addprefix $(B)/bin/,$(CMDS))
+HBINS    = $(addprefix $(B)/t/,$(HELPERS))
+MAN1     = $(wildcard man/man1/*.1)
+MAN5     = $(wildcard man/man5/*.5)
+MAN7     = $(wildcard man/man7/*.7)
+
+all: $(B)/.deps $(BINS) $(HBINS)
+
+$(B)/.deps: mk/deps.sh
+	@sh mk/deps.sh build
+	@mkdir -p $(B) && touch $@
+
+$(B)/obj/%.o: common/%.c common/*.h $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
+
+$(B)/libbu.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(B)/bin/%: cmd/%.c $(B)/libbu.a common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(B)/libbu.a $(LDFLAGS) $(LIBS)
+
+$(B)/t/%: t/helper/%.c $(B)/libbu.a common/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(B)/libbu.a $(LDFLAGS) $(LIBS)
+
+test: all
+	@sh mk/deps.sh test
+	cd t && BU_BUILD=$(CURDIR)/$(B) prove -j2 --timer t[0-9]*.sh
+
+check:
+	$(MAKE) B=build-san SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' CFLAGS='-O1 -g' all
+	@sh mk/deps.sh test
+	cd t && BU_BUILD=$(CURDIR)/build-san BU_SANITIZED=1 \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		prove -j2 --timer t[0-9]*.sh
+
+bench: all
+	@for s in t/bench/[0-9]*.sh; do BU_BUILD=$(CURDIR)/$(B) sh $$s || exit 1; done
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	cp $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+lint:
+	mandoc -Tlint -W warning $(MAN1) $(MAN5) $(MAN7)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all test check bench install lint clean
+.SECONDARY:

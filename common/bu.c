@@ -1,0 +1,173 @@
+/* bu.c: errors, strict number and hex codecs, whole writes, the clock */
+#include "bu.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return -1;
+	e->code = code;
+	snprintf(e->reason, sizeof e->reason, "%s", reason);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+bu_err_clear(struct bu_err *e)
+{
+	e->code = 0;
+	e->reason[0] = '\0';
+	e->msg[0] = '\0';
+}
+
+int
+bu_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0 || n > 20 || (n > 1 && s[0] == '0'))
+		return -1;
+	for (i = 0; i < n; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+bu_unhex(const char *s, size_t n, unsigned char *out, size_t len)
+{
+	size_t i;
+
+	if (n != 2 * len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+void
+bu_hex(char *out, const unsigned char *in, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+int
+bu_unhex_rev(const char *s, size_t n, unsigned char out[32])
+{
+	unsigned char tmp[32];
+	int i;
+
+	if (bu_unhex(s, n, tmp, 32) != 0)
+		return -1;
+	for (i = 0; i < 32; i++)
+		out[i] = tmp[31 - i];
+	return 0;
+}
+
+void
+bu_hex_rev(char out[65], const unsigned char in[32])
+{
+	unsigned char tmp[32];
+	int i;
+
+	for (i = 0; i < 32; i++)
+		tmp[i] = in[31 - i];
+	bu_hex(out, tmp, 32);
+}
+
+int
+bu_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int64_t
+bu_now(void)
+{
+	const char *s = getenv("BLOCKUTILS_NOW");
+	uint64_t v;
+
+	if (s == NULL || *s == '\0')
+		return (int64_t)time(NULL);
+	if (bu_parse_u64(s, strlen(s), INT64_MAX, &v) != 0)
+		return -1;
+	return (int64_t)v;
+}
+
+int
+bu_opt_u64(const char *name, const char *s, uint64_t min, uint64_t max,
+    uint64_t *out, struct bu_err *e)
+{
+	uint64_t v;
+
+	if (bu_parse_u64(s, strlen(s), UINT64_MAX, &v) != 0 || v < min || v > max)
+		return bu_fail(e, BU_EXIT_USAGE, "usage",
+		    "%s: '%s' is not a number from %llu to %llu", name, s,
+		    (unsigned long long)min, (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+void *
+bu_xmalloc_or_null(size_t n)
+{
+	return malloc(n ? n : 1);
+}

@@ -1,0 +1,54 @@
+/* bu.h: errors, exit codes and small helpers shared by every module */
+#ifndef BU_H
+#define BU_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	BU_EXIT_OK = 0,
+	BU_EXIT_INVALID = 1,
+	BU_EXIT_USAGE = 2,
+	BU_EXIT_SYSTEM = 3,
+	BU_EXIT_NOTTIP = 4,
+	BU_EXIT_GAVEUP = 5,
+};
+
+/*
+ * An error as the library reports it: a stable reason word in Bitcoin
+ * Core's manner ("high-hash", "bad-diffbits", ...), a sentence for people,
+ * and the exit status a command should give for it.
+ */
+struct bu_err {
+	int code;		/* one of BU_EXIT_* */
+	char reason[32];
+	char msg[256];
+};
+
+/* Fill e (if not NULL) and return -1, so library code can `return bu_fail(...)`. */
+int bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void bu_err_clear(struct bu_err *e);
+
+/* Strict canonical decimal: no sign, no leading zero, fits max. 0 or -1. */
+int bu_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);
+/* Lower-case hex of exactly 2*len digits into bytes. 0 or -1. */
+int bu_unhex(const char *s, size_t n, unsigned char *out, size_t len);
+void bu_hex(char *out, const unsigned char *in, size_t len);	/* writes 2*len + NUL */
+/* Display order (reversed) for hashes. */
+int bu_unhex_rev(const char *s, size_t n, unsigned char out[32]);
+void bu_hex_rev(char out[65], const unsigned char in[32]);
+
+/* Write all of buf, looping on short writes and EINTR. 0 or -1 (errno). */
+int bu_write_all(int fd, const void *buf, size_t n);
+
+/* The clock: BLOCKUTILS_NOW when set (seconds), else time(). -1 if malformed. */
+int64_t bu_now(void);
+
+/* Option numbers: strict decimal in [min, max]; 0 or -1 with e filled. */
+int bu_opt_u64(const char *name, const char *s, uint64_t min, uint64_t max,
+    uint64_t *out, struct bu_err *e);
+
+void *bu_xmalloc_or_null(size_t n);
+
+#endif
