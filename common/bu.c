@@ -21,7 +21,39 @@ bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	e->file = NULL;
+	e->line = 0;
+	e->height = -1;
 	return -1;
+}
+
+const char *bu_progname = "blockutils";
+
+void
+bu_setprogname(const char *argv0)
+{
+	const char *s = strrchr(argv0, '/');
+
+	bu_progname = s ? s + 1 : argv0;
+}
+
+void
+bu_report(const struct bu_err *e)
+{
+	char where[300] = "", height[40] = "";
+
+	if (e->file != NULL && e->line > 0)
+		snprintf(where, sizeof where, "%s:%llu: ", e->file,
+		    (unsigned long long)e->line);
+	else if (e->file != NULL)
+		snprintf(where, sizeof where, "%s: ", e->file);
+	if (e->height >= 0)
+		snprintf(height, sizeof height, "height %lld: ", (long long)e->height);
+	if (e->code == BU_EXIT_SYSTEM || e->code == BU_EXIT_USAGE)
+		fprintf(stderr, "%s: %s%s\n", bu_progname, where, e->msg);
+	else
+		fprintf(stderr, "%s: %s%s: %s%s\n", bu_progname, where, e->reason,
+		    height, e->msg);
 }
 
 void
@@ -30,6 +62,9 @@ bu_err_clear(struct bu_err *e)
 	e->code = 0;
 	e->reason[0] = '\0';
 	e->msg[0] = '\0';
+	e->file = NULL;
+	e->line = 0;
+	e->height = -1;
 }
 
 int

@@ -21,14 +21,22 @@ enum {
  */
 struct bu_err {
 	int code;		/* one of BU_EXIT_* */
-	char reason[32];
+	char reason[40];
 	char msg[256];
+	const char *file;	/* where, when the error is about a record */
+	uint64_t line;		/* 0: none */
+	int64_t height;		/* -1: none */
 };
 
 /* Fill e (if not NULL) and return -1, so library code can `return bu_fail(...)`. */
 int bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void bu_err_clear(struct bu_err *e);
+/* The program name for messages; set once from main. */
+extern const char *bu_progname;
+void bu_setprogname(const char *argv0);
+/* "prog: file:line: reason: height N: msg" on standard error. */
+void bu_report(const struct bu_err *e);
 
 /* Strict canonical decimal: no sign, no leading zero, fits max. 0 or -1. */
 int bu_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out);

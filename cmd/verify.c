@@ -1,0 +1,77 @@
+/* verify: check a whole chain file against the rules and print a summary */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chainfile.h"
+#include "cmdutil.h"
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: verify [-Hq] [--chain bitcoin] [--from height] [file]\n");
+	exit(status);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "chain", required_argument, NULL, 'c' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "headers-only", no_argument, NULL, 'H' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct chain_opts o = { 0 };
+	struct chain c;
+	struct bu_err e;
+	uint64_t v;
+	int ch, quiet = 0;
+
+	bu_setprogname(argv[0]);
+	while ((ch = getopt_long(argc, argv, "c:f:Hqh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			if (strcmp(optarg, "bitcoin") != 0)
+				usage_error("unknown chain '%s' (only bitcoin is built in)", optarg);
+			o.bitcoin = 1;
+			break;
+		case 'f':
+			opt_u64_or_exit("--from", optarg, 0, UINT32_MAX, &v);
+			o.sliced = 1;
+			o.start_height = (uint32_t)v;
+			break;
+		case 'H':
+			o.headers_only = 1;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage(2);
+	o.now = now_or_exit();
+	chain_init(&c, &o);
+	if (chain_walk(&c, argc ? argv[0] : "-", NULL, NULL, &e) != 0)
+		exit(report_exit(&e, BU_EXIT_INVALID));
+	if (c.empty) {
+		fprintf(stderr, "verify: %s: no blocks\n", argc ? argv[0] : "-");
+		exit(BU_EXIT_INVALID);
+	}
+	if (!quiet)
+		print_summary(&c);
+	chain_free(&c);
+	return close_stdout();
+}

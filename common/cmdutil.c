@@ -1,0 +1,86 @@
+/* cmdutil.c: exits and messages shared by the commands (never used by library code) */
+#include "cmdutil.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain.h"
+
+void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", bu_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(BU_EXIT_USAGE);
+}
+
+void
+fatal(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", bu_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void
+opt_u64_or_exit(const char *name, const char *s, uint64_t min, uint64_t max,
+    uint64_t *out)
+{
+	struct bu_err e;
+
+	if (bu_opt_u64(name, s, min, max, out, &e) != 0)
+		usage_error("%s", e.msg);
+}
+
+int64_t
+now_or_exit(void)
+{
+	int64_t now = bu_now();
+
+	if (now < 0)
+		usage_error("BLOCKUTILS_NOW is not a number of seconds");
+	return now;
+}
+
+int
+report_exit(const struct bu_err *e, int nottip)
+{
+	bu_report(e);
+	if (e->code == BU_EXIT_NOTTIP)
+		return nottip;
+	return e->code ? e->code : BU_EXIT_INVALID;
+}
+
+void
+print_summary(const struct chain *c)
+{
+	char tip[65], work[65];
+
+	bu_hex_rev(tip, c->tip);
+	u256_hex(work, &c->work);
+	printf("ok height=%lu hash=%s work=%s txs=%llu chain=%s\n",
+	    (unsigned long)c->height, tip, work, (unsigned long long)c->ntx, c->idhex);
+}
+
+int
+close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		fprintf(stderr, "%s: standard output: %s\n", bu_progname, strerror(errno));
+		return BU_EXIT_SYSTEM;
+	}
+	return 0;
+}

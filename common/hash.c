@@ -1,0 +1,24 @@
+/* hash.c: double SHA-256 with libcrypto's low-level interface (no per-call fetch) */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include "hash.h"
+
+#include <openssl/sha.h>
+
+void
+sha256(const void *data, size_t len, unsigned char out[32])
+{
+	SHA256_CTX c;
+
+	SHA256_Init(&c);
+	SHA256_Update(&c, data, len);
+	SHA256_Final(out, &c);
+}
+
+void
+sha256d(const void *data, size_t len, unsigned char out[32])
+{
+	unsigned char once[32];
+
+	sha256(data, len, once);
+	sha256(once, sizeof once, out);
+}

@@ -1,0 +1,33 @@
+/* lines.h: a streaming line reader for plain and .gz files that counts lines */
+#ifndef LINES_H
+#define LINES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bu.h"
+
+struct lines {
+	void *gz;		/* gzFile */
+	const char *name;	/* for messages: the path, or "-" */
+	char *buf;
+	size_t cap, start, end;
+	size_t limit;		/* longest line accepted, '\n' included */
+	uint64_t lineno;	/* of the line last returned */
+	uint64_t offset;	/* bytes before the line last returned */
+	uint64_t next;		/* bytes consumed through its '\n' */
+	int eof;
+};
+
+/* path "-" is standard input. Files are read through zlib: plain or gzip. */
+int lines_open(struct lines *r, const char *path, size_t limit, struct bu_err *e);
+int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct bu_err *e);
+/*
+ * 1 and the next line (without '\n'); 0 at the end; -1 on error:
+ * "bad-blk-length" for a line over the limit (the rest of it is not
+ * buffered), "truncated" for a last line without '\n', "io" for I/O.
+ */
+int lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e);
+void lines_close(struct lines *r);
+
+#endif

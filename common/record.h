@@ -1,0 +1,112 @@
+/* record.h: the canonical text of blocks and transactions (SPEC section 3) */
+#ifndef RECORD_H
+#define RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bu.h"
+
+#define MAXBLOCK_LIMIT (32u << 20)	/* no chain may allow longer block lines */
+
+enum tx_kind { TX_PARAMS, TX_COINBASE, TX_TRANSFER, TX_DATA };
+
+struct span {
+	const char *p;
+	size_t n;
+};
+
+struct params {
+	struct span name;	/* escaped text, as in the token */
+	uint32_t spacing, retarget, powlimit, halving, maturity, maxblock;
+	uint64_t subsidy;
+};
+
+struct coinbase {
+	uint32_t height;
+	unsigned char to[32];
+	uint64_t amount;
+	struct span extra;	/* hex digits */
+};
+
+struct transfer {
+	unsigned char from[32], to[32];
+	uint64_t amount, fee, nonce;
+	struct span memo;	/* escaped text */
+	unsigned char sig[64];
+};
+
+struct tx {
+	enum tx_kind kind;
+	struct span tok;	/* the whole token: what the txid hashes */
+	union {
+		struct params params;
+		struct coinbase cb;
+		struct transfer tr;
+		struct span data;	/* escaped text */
+	} u;
+};
+
+struct header {
+	uint32_t version, time, bits, nonce;
+	unsigned char prev[32], merkle[32];	/* internal byte order */
+};
+
+struct block {
+	uint32_t height;
+	unsigned char hash[32];	/* as written in the line (checked later) */
+	struct header h;
+	struct tx *txs;
+	size_t ntx, cap;
+	int raw;		/* a 160-hex Bitcoin header: no height, hash or txs */
+};
+
+void block_init(struct block *b);
+void block_free(struct block *b);
+
+/*
+ * Parse one line (without its '\n'). Spans point into line, which must
+ * outlive b. Every rejection says which field. raw_ok accepts 160-hex
+ * headers. Returns 0 or -1 (e->reason "bad-syntax").
+ */
+int block_parse(struct block *b, const char *line, size_t len, int raw_ok,
+    struct bu_err *e);
+int tx_parse(struct tx *t, const char *tok, size_t len, struct bu_err *e);
+/* A `tx <token>` line. */
+int txline_parse(struct tx *t, const char *line, size_t len, struct bu_err *e);
+
+void header_bytes(unsigned char out[80], const struct header *h);
+void header_from_bytes(struct header *h, const unsigned char in[80]);
+void header_hash(unsigned char out[32], const struct header *h);
+void tx_id(unsigned char out[32], const struct tx *t);
+
+/* Growable output buffer for serializing. */
+struct buf {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_str(struct buf *b, const char *s);
+void buf_fmt(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/* Write the canonical line (with '\n') of b; tokens are copied as they are. */
+void block_format(struct buf *out, const struct block *b);
+void header_format_fields(struct buf *out, const struct block *b);
+
+/* Text values: escape raw bytes; check an escaped span is canonical. */
+void text_escape(struct buf *out, const void *raw, size_t n);
+int text_check(const char *s, size_t n, size_t *bad);
+size_t text_unescape(char *out, const char *s, size_t n);	/* s canonical */
+
+/* Token builders: append the token (no "tx=" or "tx " prefix). */
+void tok_coinbase(struct buf *out, uint32_t height, const unsigned char to[32],
+    uint64_t amount, const char *extra_hex);
+void tok_params(struct buf *out, const struct params *p, const char *rawname,
+    size_t rawlen);
+/* The transfer token without ":<sig>", which is what is signed after "<chain>:". */
+void tok_transfer_unsigned(struct buf *out, const struct transfer *t,
+    const void *memo, size_t memolen);
+
+#endif
