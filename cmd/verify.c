@@ -11,8 +11,31 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: verify [-Hq] [--chain bitcoin] [--from height] [file]\n");
+	    "usage: verify [-Hq] [--chain bitcoin] [--from height] [file ...]\n");
 	exit(status);
+}
+
+/* Each file is a chain of its own; the status is the worst of them. */
+static int
+verify_one(const struct chain_opts *o, const char *path, int quiet, int named)
+{
+	struct chain c;
+	struct bu_err e;
+	int rc = 0;
+
+	chain_init(&c, o);
+	if (chain_walk(&c, path, NULL, NULL, &e) != 0) {
+		rc = report_exit(&e, BU_EXIT_INVALID);
+	} else if (c.empty) {
+		fprintf(stderr, "verify: %s: no blocks\n", path);
+		rc = BU_EXIT_INVALID;
+	} else if (!quiet) {
+		if (named)
+			printf("%s: ", path);
+		print_summary(&c);
+	}
+	chain_free(&c);
+	return rc;
 }
 
 int
@@ -27,10 +50,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct chain_opts o = { 0 };
-	struct chain c;
-	struct bu_err e;
 	uint64_t v;
-	int ch, quiet = 0;
+	int ch, i, rc, quiet = 0, status = 0;
 
 	bu_setprogname(argv[0]);
 	while ((ch = getopt_long(argc, argv, "c:f:Hqh", longopts, NULL)) != -1) {
@@ -60,18 +81,15 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1)
-		usage(2);
 	o.now = now_or_exit();
-	chain_init(&c, &o);
-	if (chain_walk(&c, argc ? argv[0] : "-", NULL, NULL, &e) != 0)
-		exit(report_exit(&e, BU_EXIT_INVALID));
-	if (c.empty) {
-		fprintf(stderr, "verify: %s: no blocks\n", argc ? argv[0] : "-");
-		exit(BU_EXIT_INVALID);
+	if (argc == 0)
+		status = verify_one(&o, "-", quiet, 0);
+	for (i = 0; i < argc; i++) {
+		rc = verify_one(&o, argv[i], quiet, argc > 1);
+
+		if (rc > status)
+			status = rc;
 	}
-	if (!quiet)
-		print_summary(&c);
-	chain_free(&c);
-	return close_stdout();
+	rc = close_stdout();
+	return rc ? rc : status;
 }
