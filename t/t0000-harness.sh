@@ -1,7 +1,4 @@
 #!/bin/sh
-# Test bodies are single-quoted on purpose: eval expands them when they run.
-# shellcheck disable=SC2016
-
 test_description='the test harness: TAP, assertions, cleanups, prerequisites, waits'
 
 . ./test-lib.sh

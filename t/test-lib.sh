@@ -19,7 +19,7 @@ do
 	-i|--immediate) test_immediate_=t ;;
 	-d|--debug) test_debug_=t ;;
 	--root=?*) test_root_=${test_arg_#--root=} ;;
-	-h|--help) test_usage_; exit 0 ;;
+	-h|--help) test_usage_; printf "%s\n" "${test_description-}"; exit 0 ;;
 	*) test_usage_ >&2; exit 1 ;;
 	esac
 done
