@@ -271,6 +271,25 @@ ledger_coinbase(struct ledger *l, uint32_t height, const unsigned char to[32],
 	return 0;
 }
 
+int
+ledger_put(struct ledger *l, const struct account *a)
+{
+	struct account *t = touch(l, a->key, NULL);
+
+	if (t == NULL)
+		return -1;
+	*t = *a;
+	t->used = 1;
+	l->jn = 0;
+	return 0;
+}
+
+int
+ledger_put_pending(struct ledger *l, const struct pending *p)
+{
+	return queue_push(l, p);
+}
+
 void
 ledger_each(const struct ledger *l, void (*fn)(const struct account *, void *),
     void *arg)

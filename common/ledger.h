@@ -60,6 +60,10 @@ int ledger_transfer(struct ledger *l, const struct transfer *t, struct bu_err *e
 int ledger_coinbase(struct ledger *l, uint32_t height, const unsigned char to[32],
     uint64_t amount, struct bu_err *e);
 
+/* Restoring a snapshot: an account as it was, a pending coinbase as it was. */
+int ledger_put(struct ledger *l, const struct account *a);
+int ledger_put_pending(struct ledger *l, const struct pending *p);
+
 /* Visit every account (in table order). */
 void ledger_each(const struct ledger *l, void (*fn)(const struct account *, void *),
     void *arg);

@@ -1,0 +1,33 @@
+/* state.h: the chain state at the tip, cached beside the chain file */
+#ifndef STATE_H
+#define STATE_H
+
+#include <stdint.h>
+
+#include "chain.h"
+
+/* Where the walk of a chain file ended. */
+struct chain_pos {
+	uint64_t end;		/* bytes of whole lines checked */
+	uint64_t lineno;	/* lines checked */
+	uint64_t lastlen;	/* length of the last line, '\n' included */
+	int partial;		/* a last line without '\n' starts at end */
+};
+
+/* "<chain>.state" */
+void state_path(char *out, size_t n, const char *chain);
+/*
+ * The state of the chain in fd (a plain file named path), from the cache
+ * when it matches the file and by walking the rest; a cache that does not
+ * match is ignored. A last line without '\n' is reported in pos, not as
+ * an error.
+ */
+int chain_load_fd(struct chain *c, int fd, const char *path, struct chain_pos *pos,
+    struct bu_err *e);
+/* Open path read-only under a shared lock (plain files) and load it; .gz and "-" are walked. */
+int chain_load(struct chain *c, const char *path, struct bu_err *e);
+/* Write the cache atomically (temporary file, rename). */
+int state_save(const struct chain *c, const char *path, const struct chain_pos *pos,
+    struct bu_err *e);
+
+#endif
