@@ -1,0 +1,173 @@
+/* append.c: flock, repair, check, write whole, fsync, acknowledge */
+#include "append.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chainfile.h"
+#include "state.h"
+
+static int
+syserr(struct bu_err *e, const char *path, const char *what)
+{
+	return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s: %s", path, what, strerror(errno));
+}
+
+/* The file, locked; created only when line is a valid genesis block. */
+static int
+open_chain(const char *path, const char *line, size_t len, int64_t now,
+    struct bu_err *e)
+{
+	struct chain_opts o = { .now = now };
+	struct chain scratch;
+	struct block b;
+	int fd, rc;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		chain_init(&scratch, &o);
+		block_init(&b);
+		rc = block_parse(&b, line, len, 0, e) == 0 &&
+		    chain_accept(&scratch, &b, len, e) == 0 ? 0 : -1;
+		block_free(&b);
+		chain_free(&scratch);
+		if (rc != 0)
+			return -1;
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 && errno == EEXIST)
+			fd = open(path, O_RDWR | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return syserr(e, path, "open");
+	if (flock(fd, LOCK_EX) != 0) {
+		syserr(e, path, "lock");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+repair(int fd, const char *path, const struct chain_pos *pos, FILE *warn,
+    struct bu_err *e)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return syserr(e, path, "stat");
+	if ((uint64_t)st.st_size == pos->end)
+		return 0;
+	if (ftruncate(fd, (off_t)pos->end) != 0 || fsync(fd) != 0)
+		return syserr(e, path, "cutting an unfinished last line");
+	if (warn != NULL)
+		fprintf(warn, "%s: %s: cut %llu bytes of an unfinished last line\n",
+		    bu_progname, path, (unsigned long long)st.st_size - pos->end);
+	return 0;
+}
+
+/* Write line and '\n' at pos->end and fsync; on failure leave the file as it was. */
+static int
+write_line(int fd, const char *path, struct chain_pos *pos, const char *line,
+    size_t len, struct bu_err *e)
+{
+	if (lseek(fd, (off_t)pos->end, SEEK_SET) < 0 ||
+	    bu_write_all(fd, line, len) != 0 || bu_write_all(fd, "\n", 1) != 0 ||
+	    fsync(fd) != 0) {
+		int saved = errno;
+
+		if (ftruncate(fd, (off_t)pos->end) == 0)
+			fsync(fd);
+		errno = saved;
+		return syserr(e, path, "write");
+	}
+	pos->end += len + 1;
+	pos->lineno++;
+	pos->lastlen = len + 1;
+	return 0;
+}
+
+static int
+ack_hash(FILE *ack, const unsigned char h[32], struct bu_err *e)
+{
+	char hex[65];
+
+	bu_hex_rev(hex, h);
+	if (fprintf(ack, "%s\n", hex) < 0 || fflush(ack) != 0)
+		return bu_fail(e, BU_EXIT_SYSTEM, "io", "standard output: %s", strerror(errno));
+	return 0;
+}
+
+static int
+append_lines(struct chain *c, int fd, const char *path, struct chain_pos *pos,
+    struct lines *in, const char *line, size_t len, FILE *ack, struct bu_err *e)
+{
+	struct block b;
+	int got = 1, rc = 0;
+
+	block_init(&b);
+	while (got > 0) {
+		if (block_parse(&b, line, len, 0, e) != 0 ||
+		    chain_accept(c, &b, len, e) != 0 ||
+		    write_line(fd, path, pos, line, len, e) != 0 ||
+		    ack_hash(ack, b.hash, e) != 0) {
+			rc = -1;
+			break;
+		}
+		in->limit = chain_line_limit(c);
+		got = lines_next(in, &line, &len, e);
+	}
+	if (got < 0)
+		rc = -1;
+	if (rc != 0 && e->code != BU_EXIT_SYSTEM) {
+		e->file = in->name;
+		e->line = in->lineno;
+		e->height = c->empty ? 0 : (int64_t)c->height + 1;
+	}
+	block_free(&b);
+	return rc;
+}
+
+int
+chain_append(const char *path, const char *input, int64_t now, FILE *ack,
+    FILE *warn, struct bu_err *e)
+{
+	struct chain_opts o = { .now = now };
+	struct chain_pos pos;
+	struct chain c;
+	struct lines in;
+	const char *line;
+	size_t len;
+	int fd, got, rc = -1;
+
+	if (lines_open(&in, input, MAXBLOCK_LIMIT, e) != 0)
+		return -1;
+	if ((got = lines_next(&in, &line, &len, e)) <= 0) {
+		lines_close(&in);
+		return got;
+	}
+	chain_init(&c, &o);
+	if ((fd = open_chain(path, line, len, now, e)) < 0) {
+		if (e->code != BU_EXIT_SYSTEM) {
+			e->file = in.name;
+			e->line = in.lineno;
+			e->height = 0;
+		}
+		goto out;
+	}
+	if (chain_load_fd(&c, fd, path, &pos, e) != 0 ||
+	    repair(fd, path, &pos, warn, e) != 0)
+		goto out_fd;
+	rc = append_lines(&c, fd, path, &pos, &in, line, len, ack, e);
+	if (!c.empty && state_save(&c, path, &pos, rc == 0 ? e : NULL) != 0 && rc == 0)
+		rc = -1;
+out_fd:
+	close(fd);
+out:
+	chain_free(&c);
+	lines_close(&in);
+	return rc;
+}
