@@ -431,7 +431,7 @@ test_expect_success 'test_wait_for_file gives up after its timeout' '
 	end=$(date +%s) &&
 	test_grep "never did not appear within 1 s" err &&
 	test $((end - start)) -ge 1 &&
-	test $((end - start)) -lt 5 &&
+	test $((end - start)) -lt 10 &&
 	: >empty &&
 	! test_wait_for_file empty 1 2>err
 '

@@ -218,6 +218,9 @@ test_run_() {
 	(
 		test_in_body_=t
 		trap test_body_exit_ EXIT
+		trap 'exit 129' HUP
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
 		cd "$TRASH_DIRECTORY" || exit
 		test_eval_
 	) </dev/null
@@ -510,17 +513,25 @@ test_check_seconds_() {
 	esac
 }
 
-# test_poll_ SECONDS CONDITION: eval CONDITION until it holds or time is up
+# test_poll_ SECONDS CONDITION: eval CONDITION until it holds or time is up;
+# counting sleeps never stops early, the clock (read every ~0.5 s) stops a
+# loaded machine from stretching the wait far beyond SECONDS
 test_poll_() {
 	test -n "$test_sleep_" || test_set_sleep_
 	test_left_=$(($1 * test_per_second_))
+	test_deadline_=$(($(date +%s) + $1 + 1))
 	until eval "$2"
 	do
 		test "$test_left_" -gt 0 || return 1
+		if test $((test_left_ % 25)) = 0 && test "$(date +%s)" -ge "$test_deadline_"
+		then
+			return 1
+		fi
 		sleep "$test_sleep_"
 		test_left_=$((test_left_ - 1))
 	done
 }
+
 
 # test_wait_until SECONDS CONDITION: poll CONDITION (eval) until it holds
 test_wait_until() {
@@ -555,7 +566,7 @@ test_random_() {
 test_free_port() {
 	test_lo_=20000
 	test_hi_=60000
-	if read -r test_a_ test_b_ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null &&
+	if read -r test_a_ test_b_ 2>/dev/null </proc/sys/net/ipv4/ip_local_port_range &&
 		test "$test_a_" -gt 21000 2>/dev/null
 	then
 		test_hi_=$((test_a_ - 1))
