@@ -1,4 +1,4 @@
-# test-lib.sh: the blockutils test harness, sourced by every t/tNNNN-*.sh; prints TAP (see README)
+# test-lib.sh: the harness every t/tNNNN-*.sh sources; prints TAP (see README)
 #
 # Test bodies are strings run with eval; shellcheck cannot see that the
 # functions and variables below are used by them.
