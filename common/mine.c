@@ -161,6 +161,8 @@ apply_roll(struct block *b, const struct header *h0, const struct toks *orig,
     struct bu_err *e)
 {
 	b->h = *h0;
+	if (r == 0)
+		return 0;	/* the header as given: mine never repairs its input */
 	if (cb == NULL) {
 		if ((uint64_t)h0->time + r > UINT32_MAX)
 			return bu_fail(e, BU_EXIT_GAVEUP, "exhausted",

@@ -1,0 +1,39 @@
+/* transfer.c: the signed transfer token, built exactly as the verifier reads it */
+#include "transfer.h"
+
+#include <string.h>
+
+#include "chain.h"
+#include "ed25519.h"
+
+int
+transfer_sign(struct buf *out, const char idhex[65], const unsigned char sec[32],
+    const struct transfer *t, const char *memo, struct bu_err *e)
+{
+	struct buf tok = { 0 }, msg = { 0 };
+	unsigned char sig[64];
+	char hex[129];
+	int rc = 0;
+
+	tok_transfer_unsigned(&tok, t, memo, strlen(memo));
+	buf_add(&msg, idhex, 64);
+	buf_add(&msg, ":", 1);
+	buf_add(&msg, tok.p, tok.n);
+	if (tok.oom || msg.oom)
+		rc = bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	else if (ed_sign(sec, msg.p, msg.n, sig, e) != 0)
+		rc = -1;
+	if (rc == 0) {
+		bu_hex(hex, sig, 64);
+		buf_str(out, "tx ");
+		buf_add(out, tok.p, tok.n);
+		buf_add(out, ":", 1);
+		buf_add(out, hex, 128);
+		buf_add(out, "\n", 1);
+		if (out->oom)
+			rc = bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	}
+	buf_free(&tok);
+	buf_free(&msg);
+	return rc;
+}
