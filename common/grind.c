@@ -213,6 +213,10 @@ grind_cpu_avx512(void)
 #endif
 
 static const struct grind_kernel *const kernels[] = {
+#ifdef GRIND_X86
+	&grind_kernel_avx512,
+	&grind_kernel_avx2,
+#endif
 	&grind_kernel_c,
 	NULL,
 };
