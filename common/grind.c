@@ -215,6 +215,7 @@ grind_cpu_avx512(void)
 static const struct grind_kernel *const kernels[] = {
 #ifdef GRIND_X86
 	&grind_kernel_avx512,
+	&grind_kernel_shani,
 	&grind_kernel_avx2,
 #endif
 	&grind_kernel_c,
