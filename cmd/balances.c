@@ -76,6 +76,9 @@ main(int argc, char *argv[])
 	chain_init(&c, &o);
 	if (chain_load(&c, argv[optind], &e) != 0)
 		return report_exit(&e, BU_EXIT_INVALID);
+	/* spendable means: in the next block */
+	if (!c.empty && ledger_mature(&c.ledger, c.height + 1, &e) != 0)
+		return report_exit(&e, BU_EXIT_SYSTEM);
 	if (one) {
 		print_account(key, ledger_get(&c.ledger, key));
 	} else if (!c.empty) {

@@ -229,16 +229,22 @@ read_txs(struct chain *c, const char *path, int data, int skip, struct toks *t,
 	return rc;
 }
 
-static uint32_t
-next_time(const struct chain *c, int64_t want)
+/* The clock, kept above median time past; a time given explicitly must be above it. */
+static int
+next_time(const struct chain *c, int64_t want, uint32_t *out, struct bu_err *e)
 {
 	int64_t mtp = (int64_t)chain_mtp(c);
 
+	if (want >= 0 && want <= mtp)
+		return bu_fail(e, BU_EXIT_INVALID, "time-too-old",
+		    "time %lld is not after the median time past %lld",
+		    (long long)want, (long long)mtp);
 	if (want < 0 && (want = bu_now()) < 0)
 		want = 0;
 	if (want <= mtp)
 		want = mtp + 1;
-	return want > UINT32_MAX ? UINT32_MAX : (uint32_t)want;
+	*out = want > UINT32_MAX ? UINT32_MAX : (uint32_t)want;
+	return 0;
 }
 
 int
@@ -254,12 +260,13 @@ build_next(struct chain *c, const struct next_opts *n, const char *path,
 	int rc = -1;
 
 	block_init(&b);
-	if (ledger_mature(&c->ledger, height, e) != 0 ||
+	if (next_time(c, n->time, &b.h.time, e) != 0 ||
+	    ledger_mature(&c->ledger, height, e) != 0 ||
 	    read_txs(c, path, data, n->skip_invalid, &rest, &fees, e) != 0)
 		goto out;
 	amount = chain_subsidy(&c->p, height);
 	amount = fees > UINT64_MAX - amount ? UINT64_MAX : amount + fees;
-	tok_coinbase(&cb, height, n->coinbase, amount, n->extra);
+	tok_coinbase(&cb, height, n->coinbase, amount, n->extra, strlen(n->extra));
 	if (cb.oom) {
 		bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 		goto out;
@@ -272,8 +279,7 @@ build_next(struct chain *c, const struct next_opts *n, const char *path,
 	b.height = height;
 	b.h.version = n->version;
 	memcpy(b.h.prev, c->tip, 32);
-	b.h.time = next_time(c, n->time);
-	b.h.bits = chain_required_bits(c, height, b.h.time);
+	b.h.bits = chain_required_bits(c, height);
 	rc = finish(&b, &t, c->p.maxblock, out, e);
 out:
 	buf_free(&cb);

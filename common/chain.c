@@ -78,29 +78,35 @@ chain_mtp(const struct chain *c)
 	return t[c->ntimes / 2];
 }
 
-/* The bits block `height` must carry; 0 when its window is outside a slice. */
 uint32_t
-chain_required_bits(const struct chain *c, uint32_t height, uint32_t time)
+params_retarget(const struct params *p, const u256 *powlimit, uint32_t last_bits,
+    int64_t actual)
 {
-	uint64_t span, ts, lo, hi;
-	int64_t actual;
+	uint64_t span = (uint64_t)p->retarget * p->spacing, ts, lo, hi;
 
-	(void)time;
-	if (c->p.retarget == 0 || height % c->p.retarget != 0)
-		return c->tip_bits;
-	if (!c->have_anchor || (uint64_t)c->anchor_height + c->p.retarget != height)
-		return 0;
-	span = (uint64_t)c->p.retarget * c->p.spacing;
 	lo = span / 4;
 	hi = span > UINT64_MAX / 4 ? UINT64_MAX : span * 4;
-	actual = (int64_t)c->times[(c->tpos + MTP_SPAN - 1) % MTP_SPAN] -
-	    (int64_t)c->anchor_time;
 	ts = actual < 0 ? 0 : (uint64_t)actual;
 	if (ts < lo)
 		ts = lo;
 	if (ts > hi)
 		ts = hi;
-	return retarget_bits(c->tip_bits, ts, span, &c->powlimit);
+	return retarget_bits(last_bits, ts, span, powlimit);
+}
+
+/* The bits block `height` must carry; 0 when its window is outside a slice. */
+uint32_t
+chain_required_bits(const struct chain *c, uint32_t height)
+{
+	int64_t actual;
+
+	if (c->p.retarget == 0 || height % c->p.retarget != 0)
+		return c->tip_bits;
+	if (!c->have_anchor || (uint64_t)c->anchor_height + c->p.retarget != height)
+		return 0;
+	actual = (int64_t)c->times[(c->tpos + MTP_SPAN - 1) % MTP_SPAN] -
+	    (int64_t)c->anchor_time;
+	return params_retarget(&c->p, &c->powlimit, c->tip_bits, actual);
 }
 
 static void
@@ -222,11 +228,11 @@ chain_transfer(struct chain *c, const struct tx *t, struct bu_err *e)
 static int
 txerr(struct bu_err *e, size_t i)
 {
-	char inner[sizeof e->msg];
+	char inner[sizeof e->msg], reason[sizeof e->reason];
 
 	memcpy(inner, e->msg, sizeof inner);
-	bu_fail(e, e->code, e->reason, "tx %zu: %.200s", i, inner);
-	return -1;
+	memcpy(reason, e->reason, sizeof reason);
+	return bu_fail(e, e->code, reason, "tx %zu: %.200s", i, inner);
 }
 
 static int
@@ -365,7 +371,7 @@ check_header(struct chain *c, const struct block *b, uint32_t height,
 	if (!c->empty && check_link(c, b, height, e) != 0)
 		return -1;
 	if (!c->empty) {
-		uint32_t want = chain_required_bits(c, height, b->h.time);
+		uint32_t want = chain_required_bits(c, height);
 
 		if (want != 0 && b->h.bits != want)
 			return bu_fail(e, BU_EXIT_INVALID, "bad-diffbits",

@@ -55,7 +55,10 @@ void chain_free(struct chain *c);
 int chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *e);
 
 /* Rules any block needs, given its chain's state. */
-uint32_t chain_required_bits(const struct chain *c, uint32_t height, uint32_t time);
+uint32_t chain_required_bits(const struct chain *c, uint32_t height);
+/* Bitcoin's retarget: actual timespan clamped to [T/4, 4T], T = retarget x spacing. */
+uint32_t params_retarget(const struct params *p, const u256 *powlimit,
+    uint32_t last_bits, int64_t actual);
 uint32_t chain_mtp(const struct chain *c);
 uint64_t chain_subsidy(const struct params *p, uint32_t height);
 int params_check(const struct params *p, struct bu_err *e);

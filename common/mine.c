@@ -140,7 +140,7 @@ rolled_toks(const struct toks *orig, const struct coinbase *cb, const char *extr
 
 	if (cb != NULL && r > 0) {
 		buf_fmt(&ex, "%s%016llx", extra, (unsigned long long)r);
-		tok_coinbase(&tok, cb->height, cb->to, cb->amount, ex.p);
+		tok_coinbase(&tok, cb->height, cb->to, cb->amount, ex.p, ex.n);
 		if (tok.oom || ex.oom)
 			rc = bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 		else

@@ -614,11 +614,12 @@ block_format(struct buf *out, const struct block *b)
 
 void
 tok_coinbase(struct buf *out, uint32_t height, const unsigned char to[32],
-    uint64_t amount, const char *extra_hex)
+    uint64_t amount, const char *extra, size_t extralen)
 {
 	buf_fmt(out, "coinbase:%lu:", (unsigned long)height);
 	buf_key(out, to);
-	buf_fmt(out, ":%llu:%s", (unsigned long long)amount, extra_hex);
+	buf_fmt(out, ":%llu:", (unsigned long long)amount);
+	buf_add(out, extra, extralen);
 }
 
 void
@@ -645,4 +646,49 @@ tok_transfer_unsigned(struct buf *out, const struct transfer *t,
 	buf_fmt(out, ":%llu:%llu:%llu:", (unsigned long long)t->amount,
 	    (unsigned long long)t->fee, (unsigned long long)t->nonce);
 	text_escape(out, memo, memolen);
+}
+
+static const struct span *
+tx_text(const struct tx *t)
+{
+	switch (t->kind) {
+	case TX_PARAMS: return &t->u.params.name;
+	case TX_TRANSFER: return &t->u.tr.memo;
+	case TX_DATA: return &t->u.data;
+	default: return NULL;
+	}
+}
+
+void
+tx_format(struct buf *out, const struct tx *t)
+{
+	const struct span *text = tx_text(t);
+	char *raw = malloc(text ? text->n + 1 : 1), sig[129];
+	size_t n;
+
+	if (raw == NULL) {
+		out->oom = 1;
+		return;
+	}
+	n = text ? text_unescape(raw, text->p, text->n) : 0;
+	switch (t->kind) {
+	case TX_PARAMS:
+		tok_params(out, &t->u.params, raw, n);
+		break;
+	case TX_COINBASE:
+		tok_coinbase(out, t->u.cb.height, t->u.cb.to, t->u.cb.amount,
+		    t->u.cb.extra.p, t->u.cb.extra.n);
+		break;
+	case TX_TRANSFER:
+		tok_transfer_unsigned(out, &t->u.tr, raw, n);
+		bu_hex(sig, t->u.tr.sig, 64);
+		buf_add(out, ":", 1);
+		buf_add(out, sig, 128);
+		break;
+	case TX_DATA:
+		buf_str(out, "data:");
+		text_escape(out, raw, n);
+		break;
+	}
+	free(raw);
 }

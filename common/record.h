@@ -95,6 +95,9 @@ void buf_free(struct buf *b);
 void block_format(struct buf *out, const struct block *b);
 void header_format_fields(struct buf *out, const struct block *b);
 
+/* A token rebuilt from its parsed fields (not copied): canonical by construction. */
+void tx_format(struct buf *out, const struct tx *t);
+
 /* Text values: escape raw bytes; check an escaped span is canonical. */
 void text_escape(struct buf *out, const void *raw, size_t n);
 int text_check(const char *s, size_t n, size_t *bad);
@@ -102,7 +105,7 @@ size_t text_unescape(char *out, const char *s, size_t n);	/* s canonical */
 
 /* Token builders: append the token (no "tx=" or "tx " prefix). */
 void tok_coinbase(struct buf *out, uint32_t height, const unsigned char to[32],
-    uint64_t amount, const char *extra_hex);
+    uint64_t amount, const char *extra, size_t extralen);
 void tok_params(struct buf *out, const struct params *p, const char *rawname,
     size_t rawlen);
 /* The transfer token without ":<sig>", which is what is signed after "<chain>:". */

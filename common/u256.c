@@ -170,17 +170,17 @@ compact_decode(uint32_t bits, u256 *target)
 	uint32_t word = bits & 0x007fffff;
 	u256 t = {{0, 0, 0, 0}};
 
+	/* as Bitcoin's SetCompact: shift first, then judge sign and overflow */
+	if (size <= 3)
+		word >>= 8 * (3 - size);
 	if (word != 0 && (bits & 0x00800000))
 		return -1;
 	if (word != 0 && (size > 34 || (word > 0xff && size > 33) ||
 	    (word > 0xffff && size > 32)))
 		return -1;
-	if (size <= 3) {
-		t.w[0] = word >> (8 * (3 - size));
-	} else {
-		t.w[0] = word;
+	t.w[0] = word;
+	if (size > 3)
 		shl(&t, &t, 8 * (size - 3));
-	}
 	if (u256_is_zero(&t))
 		return -1;
 	*target = t;

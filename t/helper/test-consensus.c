@@ -1,0 +1,136 @@
+/* test-consensus: compact bits, work, retarget and merkle roots from the command line */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain.h"
+#include "lines.h"
+#include "merkle.h"
+#include "u256.h"
+
+static uint32_t
+hex32(const char *s)
+{
+	return (uint32_t)strtoul(s, NULL, 16);
+}
+
+static int
+compact(const char *arg)
+{
+	char hex[65];
+	u256 t;
+
+	if (compact_decode(hex32(arg), &t) != 0) {
+		printf("invalid\n");
+		return 0;
+	}
+	u256_hex(hex, &t);
+	printf("%s %08lx\n", hex, (unsigned long)compact_encode(&t));
+	return 0;
+}
+
+static int
+work(const char *arg)
+{
+	char hex[65], dec[79];
+	u256 t, w;
+
+	if (compact_decode(hex32(arg), &t) != 0)
+		return 1;
+	u256_work(&w, &t);
+	u256_hex(hex, &w);
+	u256_dec(dec, &w);
+	printf("%s %s\n", hex, dec);
+	return 0;
+}
+
+/* retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME */
+static int
+retarget(char **a)
+{
+	struct params p = { .powlimit = hex32(a[0]) };
+	u256 lim;
+
+	p.retarget = (uint32_t)strtoul(a[1], NULL, 10);
+	p.spacing = (uint32_t)strtoul(a[2], NULL, 10);
+	if (compact_decode(p.powlimit, &lim) != 0)
+		return 1;
+	printf("%08lx\n", (unsigned long)params_retarget(&p, &lim, hex32(a[3]),
+	    strtoll(a[5], NULL, 10) - strtoll(a[4], NULL, 10)));
+	return 0;
+}
+
+/* merkle FILE: txids in display hex, one a line */
+static int
+merkle(const char *path)
+{
+	unsigned char (*ids)[32] = NULL, root[32];
+	size_t n = 0, cap = 0;
+	struct lines r;
+	struct bu_err e;
+	const char *line;
+	size_t len;
+	char hex[65];
+	int mutated;
+
+	if (lines_open(&r, path, 1024, &e) != 0)
+		return 3;
+	while (lines_next(&r, &line, &len, &e) > 0) {
+		if (n + 2 > cap) {
+			cap = cap ? 2 * cap : 64;
+			if ((ids = realloc(ids, cap * 32)) == NULL)
+				return 3;
+		}
+		if (bu_unhex_rev(line, len, ids[n++]) != 0)
+			return 1;
+	}
+	lines_close(&r);
+	mutated = merkle_root(ids, n, root);
+	bu_hex_rev(hex, root);
+	printf("%s%s\n", hex, mutated ? " mutated" : "");
+	free(ids);
+	return 0;
+}
+
+/* sig-add-l SIG: the same signature with S + L, a non-canonical S that verifies mathematically */
+static int
+sig_add_l(const char *hex)
+{
+	static const unsigned char order[32] = {
+		0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2,
+		0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+	};
+	unsigned char sig[64];
+	char out[129];
+	unsigned c = 0;
+	int i;
+
+	if (bu_unhex(hex, strlen(hex), sig, 64) != 0)
+		return 1;
+	for (i = 0; i < 32; i++) {
+		c += (unsigned)sig[32 + i] + order[i];
+		sig[32 + i] = (unsigned char)c;
+		c >>= 8;
+	}
+	bu_hex(out, sig, 64);
+	printf("%s\n", out);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc == 3 && strcmp(argv[1], "sig-add-l") == 0)
+		return sig_add_l(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "compact") == 0)
+		return compact(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "work") == 0)
+		return work(argv[2]);
+	if (argc == 8 && strcmp(argv[1], "retarget") == 0)
+		return retarget(argv + 2);
+	if (argc == 3 && strcmp(argv[1], "merkle") == 0)
+		return merkle(argv[2]);
+	fprintf(stderr, "usage: test-consensus compact|work BITS | merkle FILE |\n"
+	    "       retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME\n");
+	return 2;
+}
