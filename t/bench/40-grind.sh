@@ -1,0 +1,6 @@
+#!/bin/sh
+# 40-grind.sh: mining kernel speeds, one thread and all cores, against OpenSSL's SHA-256
+set -eu
+: "${BU_BUILD:?run through make bench}"
+echo "== grind kernels (MH/s = million double hashes of an 80-byte header per second)"
+"$BU_BUILD/t/bench-grind" -t "${BU_BENCH_SECONDS:-1.5}"
