@@ -21,16 +21,28 @@ struct worker {
 	struct grind_job job;
 	uint32_t first;
 	double seconds;
+	double cpu;
 	uint64_t done;
 };
+
+/* Hashes per second: on the wall clock, and per second of CPU the threads got. */
+struct rates {
+	double wall, cpu;
+};
+
+static double
+clock_s(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static double
 now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return clock_s(CLOCK_MONOTONIC);
 }
 
 /* A target nothing meets, so every nonce of a range is tried. */
@@ -58,16 +70,18 @@ work(void *arg)
 		n += CHUNK;
 		w->done += CHUNK;
 	} while (now() < end);
+	w->cpu = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	return NULL;
 }
 
 /* Hashes per second of kernel k on nthreads threads. */
-static double
+static struct rates
 rate(const struct grind_kernel *k, int nthreads, double seconds)
 {
 	struct worker *w = calloc((size_t)nthreads, sizeof *w);
 	uint64_t total = 0;
-	double t0, t;
+	double t0, t, cpu = 0;
+	struct rates r;
 
 	if (w == NULL)
 		err(3, "calloc");
@@ -83,10 +97,13 @@ rate(const struct grind_kernel *k, int nthreads, double seconds)
 	for (int i = 0; i < nthreads; i++) {
 		pthread_join(w[i].tid, NULL);
 		total += w[i].done;
+		cpu += w[i].cpu;
 	}
 	t = now() - t0;
 	free(w);
-	return total / t;
+	r.wall = total / t;
+	r.cpu = total / cpu;
+	return r;
 }
 
 /* SHA-256 compressions per second through EVP, hashing a large buffer. */
@@ -140,18 +157,19 @@ main(int argc, char **argv)
 	comp = openssl_rate(seconds);
 	printf("openssl sha256: %.1f M compressions/s (one thread), %.2f M double hashes/s at that rate\n",
 	    comp / 1e6, comp / 2e6);
-	printf("%-8s %10s %8s %12s %8s\n", "kernel", "MH/s 1t", "vs ossl",
-	    "MH/s all", "scaling");
+	printf("%-8s %8s %8s %8s %12s %8s\n", "kernel", "MH/s 1t", "per cpu-s",
+	    "vs ossl", "MH/s all", "scaling");
 	for (; *ks != NULL; ks++) {
 		const struct grind_kernel *k = *ks;
-		double one, all;
+		struct rates one, all;
 
 		if ((only != NULL && strcmp(only, k->name) != 0) || !k->supported())
 			continue;
 		one = rate(k, 1, seconds);
 		all = rate(k, (int)ncpu, seconds);
-		printf("%-8s %10.2f %7.2fx %7.2f (%ldt) %7.3f\n", k->name, one / 1e6,
-		    one / (comp / 2), all / 1e6, ncpu, all / (one * ncpu));
+		printf("%-8s %8.2f %9.2f %7.2fx %7.2f (%ldt) %7.3f\n", k->name,
+		    one.wall / 1e6, one.cpu / 1e6, one.wall / (comp / 2),
+		    all.wall / 1e6, ncpu, all.wall / (one.wall * ncpu));
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		err(3, "stdout");
