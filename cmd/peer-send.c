@@ -1,0 +1,82 @@
+/* peer-send: hand blocks and transactions to a node, or ask it for its chain, pool, peers */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmdutil.h"
+#include "netclient.h"
+
+enum mode { SUBMIT, CHAIN, MEMPOOL, PEERS, PING };
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: peer-send [-q] [-t seconds] [--chain | --mempool | --peers | --ping] host:port\n");
+	exit(status);
+}
+
+static int
+run(struct client *cl, enum mode m, FILE *out, struct bu_err *e)
+{
+	switch (m) {
+	case CHAIN: return client_chain(cl, out, e);
+	case MEMPOOL: return client_mempool(cl, out, e);
+	case PEERS: return client_peers(cl, out, e);
+	case PING: return client_ping(cl, out, e);
+	default: return client_submit(cl, stdin, out, e);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "chain", no_argument, NULL, 'C' },
+		{ "mempool", no_argument, NULL, 'M' },
+		{ "peers", no_argument, NULL, 'P' },
+		{ "ping", no_argument, NULL, 'G' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum mode m = SUBMIT;
+	struct client cl;
+	struct bu_err e;
+	FILE *out = stdout;
+	uint64_t t = 10;
+	int ch, rc;
+
+	bu_setprogname(argv[0]);
+	while ((ch = getopt_long(argc, argv, "qt:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C': m = CHAIN; break;
+		case 'M': m = MEMPOOL; break;
+		case 'P': m = PEERS; break;
+		case 'G': m = PING; break;
+		case 't': opt_u64_or_exit("--timeout", optarg, 1, 3600, &t); break;
+		case 'q':
+			if ((out = fopen("/dev/null", "w")) == NULL)
+				fatal(BU_EXIT_SYSTEM, "/dev/null: cannot open");
+			break;
+		case 'h': usage(0); break;
+		default: usage(2);
+		}
+	}
+	if (argc - optind != 1)
+		usage(2);
+	signal(SIGPIPE, SIG_IGN);
+	if (client_open(&cl, argv[optind], (int)t * 1000, &e) != 0) {
+		client_close(&cl);
+		return report_exit(&e, BU_EXIT_SYSTEM);
+	}
+	rc = run(&cl, m, out, &e);
+	client_close(&cl);
+	if (rc < 0)
+		return report_exit(&e, BU_EXIT_SYSTEM);
+	if (out != stdout)
+		fclose(out);
+	return rc > 0 ? BU_EXIT_INVALID : close_stdout();
+}

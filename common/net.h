@@ -1,0 +1,62 @@
+/* net.h: addresses, sockets and line-buffered connections for the peer tools */
+#ifndef NET_H
+#define NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include "bu.h"
+#include "record.h"
+
+#define NET_ADDRLEN 64		/* "[v6 address]:port" and NUL */
+
+/* Split "host:port" or "[v6]:port"; port may be missing when defport is set. */
+int net_split(const char *s, const char *defport, char *host, size_t hn,
+    char *port, size_t pn, struct bu_err *e);
+/* Every address of host:port (numeric or a DNS name), as getaddrinfo gives them. */
+int net_resolve(const char *hostport, const char *defport, int passive,
+    struct addrinfo **res, struct bu_err *e);
+/* "1.2.3.4:5" or "[::1]:5" (numeric). */
+void net_ntop(const struct sockaddr *sa, char out[NET_ADDRLEN]);
+uint16_t net_port(const struct sockaddr *sa);
+int net_is_loopback(const struct sockaddr *sa);
+/* The same address with another port, as a string. */
+void net_with_port(const struct sockaddr *sa, uint16_t port, char out[NET_ADDRLEN]);
+
+int net_nonblock(int fd);
+/* A listening socket on host:port (port "0": the kernel's choice). */
+int net_listen(const char *host, const char *port, uint16_t *bound, struct bu_err *e);
+/* Start a non-blocking connect: the socket, or -1. */
+int net_connect_start(const struct sockaddr *sa, socklen_t len, struct bu_err *e);
+
+/* A line reader over a socket that never buffers more than limit bytes. */
+struct netin {
+	char *buf;
+	size_t n, cap, limit, start;
+};
+/*
+ * Read once from fd. 1: data (or nothing yet), 0: end of stream, -1: error
+ * (errno). The buffer never grows past limit.
+ */
+int netin_read(struct netin *in, int fd);
+/* 1 and the next complete line (no '\n'); 0: none yet; -1: a line over the limit. */
+int netin_line(struct netin *in, char **line, size_t *len);
+void netin_free(struct netin *in);
+
+/* Queued output; sent as the socket takes it. */
+struct netout {
+	struct buf b;
+	size_t off;
+};
+void netout_line(struct netout *o, const char *s, size_t n);	/* adds '\n' */
+/* Write what the socket takes: 0, or -1 on a socket error. */
+int netout_flush(struct netout *o, int fd);
+size_t netout_pending(const struct netout *o);
+void netout_free(struct netout *o);
+
+/* Milliseconds of a monotonic clock. */
+int64_t net_ms(void);
+
+#endif
