@@ -4,13 +4,17 @@
  * The including file defines V (a vector of LANES uint32_t), VFN (the
  * attributes of every function here) and the operations V_SET1, V_ADD,
  * V_ROR, V_SHR, V_XOR3, V_CH, V_MAJ, V_BSWAP, V_LOAD (v from LANES words)
- * and V_MASK_LEQ (a bit per lane whose word is <= a scalar).
+ * and V_MASK_LEQ (a bit per lane whose word is <= a scalar); VUNROLL may
+ * be defined empty where unrolling the loops does not pay.
  */
 #define VS0(x)	V_XOR3(V_ROR(x, 2), V_ROR(x, 13), V_ROR(x, 22))
 #define VS1(x)	V_XOR3(V_ROR(x, 6), V_ROR(x, 11), V_ROR(x, 25))
 #define Vs0(x)	V_XOR3(V_ROR(x, 7), V_ROR(x, 18), V_SHR(x, 3))
 #define Vs1(x)	V_XOR3(V_ROR(x, 17), V_ROR(x, 19), V_SHR(x, 10))
 #define VC(x)	V_SET1((uint32_t)(x))
+#ifndef VUNROLL
+#define VUNROLL	_Pragma("GCC unroll 64")	/* straight-line rounds keep the state in registers */
+#endif
 
 #define VR(a, b, c, d, e, f, g, h, kw) do { \
 	V t1_ = V_ADD(V_ADD(h, (kw)), V_ADD(VS1(e), V_CH(e, f, g))); \
@@ -51,13 +55,16 @@ vec_schedule1(const struct grind_job *j, const V *nw, V kw[64])
 	w[20] = V_ADD(Vs1(w[18]), VC(0x80000000));
 	w[21] = Vs1(w[19]);
 	w[22] = V_ADD(Vs1(w[20]), VC(640));
+	VUNROLL
 	for (int i = 23; i < 30; i++)
 		w[i] = V_ADD(Vs1(w[i - 2]), w[i - 7]);
 	w[30] = V_ADD(V_ADD(Vs1(w[28]), w[23]), VC(GRIND_s0(640u)));
 	w[31] = V_ADD(V_ADD(Vs1(w[29]), w[24]), VC(j->w31c));
 	w[32] = V_ADD(V_ADD(Vs1(w[30]), w[25]), VC(j->w32c));
+	VUNROLL
 	for (int i = 33; i < 64; i++)
 		VSCHED(i);
+	VUNROLL
 	for (int i = 16; i < 64; i++)
 		kw[i] = V_ADD(w[i], VC(grind_k[i]));
 }
@@ -77,6 +84,7 @@ vec_hash1(const struct grind_job *j, const V *nw, V x[8])
 	VR(c, d, e, f, g, h, a, b, KW_1(6));
 	VR(b, c, d, e, f, g, h, a, KW_1(7));
 	VR8(8, KW_1);
+	VUNROLL
 	for (int i = 16; i < 64; i += 8)
 		VR8(i, KW_W);
 	x[0] = V_ADD(a, VC(j->mid[0]));
@@ -95,21 +103,26 @@ vec_schedule2(const V x[8], V kw[61])
 {
 	V w[61];
 
+	VUNROLL
 	for (int i = 0; i < 8; i++)
 		w[i] = x[i];
 	w[16] = V_ADD(Vs0(w[1]), w[0]);
 	w[17] = V_ADD(V_ADD(VC(GRIND_s1(256u)), Vs0(w[2])), w[1]);
+	VUNROLL
 	for (int i = 18; i < 22; i++)
 		w[i] = V_ADD(V_ADD(Vs1(w[i - 2]), Vs0(w[i - 15])), w[i - 16]);
 	w[22] = V_ADD(V_ADD(Vs1(w[20]), VC(256)), V_ADD(Vs0(w[7]), w[6]));
 	w[23] = V_ADD(V_ADD(Vs1(w[21]), w[16]), V_ADD(VC(GRIND_s0(0x80000000u)), w[7]));
 	w[24] = V_ADD(V_ADD(Vs1(w[22]), w[17]), VC(0x80000000));
+	VUNROLL
 	for (int i = 25; i < 30; i++)
 		w[i] = V_ADD(Vs1(w[i - 2]), w[i - 7]);
 	w[30] = V_ADD(V_ADD(Vs1(w[28]), w[23]), VC(GRIND_s0(256u)));
 	w[31] = V_ADD(V_ADD(Vs1(w[29]), w[24]), V_ADD(Vs0(w[16]), VC(256)));
+	VUNROLL
 	for (int i = 32; i < 61; i++)
 		VSCHED(i);
+	VUNROLL
 	for (int i = 0; i < 61; i++)
 		if (i < 8 || i >= 16)
 			kw[i] = V_ADD(w[i], VC(grind_k[i]));
@@ -126,6 +139,7 @@ vec_hash2_h7(const V x[8], V *h7)
 	vec_schedule2(x, kw);
 	VR8(0, KW_W);
 	VR8(8, KW_2);
+	VUNROLL
 	for (int i = 16; i < 56; i += 8)
 		VR8(i, KW_W);
 	VR(a, b, c, d, e, f, g, h, kw[56]);
