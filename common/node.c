@@ -185,7 +185,7 @@ peer_done(struct node *n, const struct conn *c, int ok)
 	p->busy = 0;
 	if (ok) {
 		p->fails = 0;
-		p->next_ms = n->ms + 1000;
+		p->next_ms = n->ms + (p->pinned ? 1000 : 60000);
 		return;
 	}
 	p->fails++;
@@ -365,8 +365,10 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 			p->self = 1;
 		return conn_close(n, c, "a connection to itself");
 	}
-	if (other_with_nonce(n, c, h.nonce))
+	if (other_with_nonce(n, c, h.nonce)) {
+		c->nonce = h.nonce;	/* a success: that node is reachable */
 		return conn_close(n, c, "already connected to that node");
+	}
 	c->client = h.port == 0;
 	if (!c->outbound && h.port != 0)
 		net_with_port((struct sockaddr *)&c->sa, (uint16_t)h.port, c->listen);
