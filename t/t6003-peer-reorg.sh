@@ -1,0 +1,41 @@
+#!/bin/sh
+test_description='peer-listen: two groups mine apart, then meet: all follow the most work'
+
+. ./test-lib.sh
+. "$TEST_DIRECTORY/lib-peer.sh"
+
+test_expect_success 'setup: a common chain, a short and a long branch' '
+	test-mkchain 5 >base.blk &&
+	test-mkchain -c base.blk -x aa 3 >short.part &&
+	test-mkchain -c base.blk -x bb 6 >long.part &&
+	cat base.blk long.part >long.blk &&
+	for d in a1 a2 b1 b2
+	do
+		node_init $d base.blk || return 1
+	done
+'
+
+test_expect_success 'groups apart, then joined: every node ends on the heavier branch' '
+	test_when_finished "node_stop a1 && node_stop a2 && node_stop b1 && node_stop b2" &&
+	node_start a1 &&
+	node_start a2 --connect "$(node_addr a1)" &&
+	node_start b1 &&
+	node_start b2 --connect "$(node_addr b1)" &&
+	peer-send "$(node_addr a1)" <short.part >out &&
+	peer-send "$(node_addr b1)" <long.part >out &&
+	node_wait_height a2 8 &&
+	node_wait_height b2 11 &&
+	cp a2/chain.blk a2.before &&
+	node_stop a2 &&
+	node_start a2 --connect "$(node_addr a1)" --connect "$(node_addr b2)" &&
+	for d in a1 a2 b1 b2
+	do
+		node_wait_height $d 11 || return 1
+		test_wait_until 10 "test_cmp long.blk $d/chain.blk >/dev/null" || return 1
+		verify -q $d/chain.blk || return 1
+	done &&
+	test_grep "reorg depth=3" a2/log &&
+	test_grep "reorg depth=3" a1/log
+'
+
+test_done
