@@ -373,8 +373,10 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 	if (!c->outbound && h.port != 0)
 		net_with_port((struct sockaddr *)&c->sa, (uint16_t)h.port, c->listen);
 	ban_key(c, key);
-	if (bans_has(&n->bans, key, n->now))
+	if (bans_has(&n->bans, key, n->now)) {
+		node_log(n, 0, "refused %s: banned", key);
 		return conn_close(n, c, "banned");
+	}
 	c->nonce = h.nonce;
 	c->work = h.work;
 	c->st = C_READY;
@@ -754,6 +756,7 @@ timers(struct node *n)
 			peer_done(n, c, 0);
 			c->st = C_CLOSED;
 		} else if (c->st == C_HELLO && n->ms - c->opened_ms > 1000 * (int64_t)n->o.hello_timeout) {
+			node_log(n, 0, "dropped %s: no hello in time", c->name);
 			conn_close(n, c, "no hello in time");
 		} else if (c->st == C_READY && quiet > NODE_IDLE_MS) {
 			conn_close(n, c, "silent too long");

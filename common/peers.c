@@ -120,6 +120,7 @@ load_lines(const char *path, line_fn fn, void *arg, FILE *warn, struct bu_err *e
 {
 	struct lines r;
 	const char *line;
+	char copy[4097];
 	size_t len;
 	int got;
 
@@ -132,8 +133,12 @@ load_lines(const char *path, line_fn fn, void *arg, FILE *warn, struct bu_err *e
 			lines_close(&r);
 			return -1;
 		}
-		if (got > 0 && strlen(line) == len && fn(arg, line) == 0)
-			continue;
+		if (got > 0 && len < sizeof copy && memchr(line, '\0', len) == NULL) {
+			memcpy(copy, line, len);
+			copy[len] = '\0';
+			if (fn(arg, copy) == 0)
+				continue;
+		}
 		if (warn != NULL)
 			fprintf(warn, "%s: %s:%llu: bad line skipped\n", bu_progname, path,
 			    (unsigned long long)r.lineno);

@@ -1,0 +1,52 @@
+/* test-netcat: send standard input to host:port, copy what comes back until the peer closes */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "net.h"
+
+int
+main(int argc, char *argv[])
+{
+	struct addrinfo *res;
+	struct bu_err e;
+	char buf[65536];
+	int fd, wait_s = 10, in_open = 1;
+	int64_t end;
+
+	bu_setprogname(argv[0]);
+	if (argc == 4 && strcmp(argv[1], "-w") == 0) {
+		wait_s = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc != 2 || net_resolve(argv[1], NULL, 0, &res, &e) != 0)
+		return 2;
+	fd = socket(res->ai_family, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0)
+		return 3;
+	freeaddrinfo(res);
+	end = net_ms() + wait_s * 1000;
+	while (net_ms() < end) {
+		struct pollfd p[2] = { { fd, POLLIN, 0 }, { 0, POLLIN, 0 } };
+		ssize_t n;
+
+		if (poll(p, in_open ? 2 : 1, 100) < 0)
+			break;
+		if (p[0].revents) {
+			if ((n = read(fd, buf, sizeof buf)) <= 0)
+				break;
+			fwrite(buf, 1, (size_t)n, stdout);
+		}
+		if (in_open && p[1].revents) {
+			if ((n = read(0, buf, sizeof buf)) <= 0)
+				in_open = 0;
+			else if (bu_write_all(fd, buf, (size_t)n) != 0)
+				break;
+		}
+	}
+	close(fd);
+	return 0;
+}
