@@ -31,7 +31,8 @@ node_stop() {
 	node_pid_=$(cat "$1/pid")
 	kill "-${2:-TERM}" "$node_pid_" 2>/dev/null
 	rm -f "$1/pid"
-	test_wait_until 20 "node_gone_ $node_pid_"
+	test_wait_until 20 "node_gone_ $node_pid_" &&
+	test_grep ! "Sanitizer\|runtime error" "$1/log"
 }
 
 # node_height DIR: lines in its chain file, minus one
