@@ -76,12 +76,14 @@ main(int argc, char *argv[])
 	chain_init(&c, &o);
 	if (chain_load(&c, argv[optind], &e) != 0)
 		return report_exit(&e, BU_EXIT_INVALID);
+	if (c.empty)
+		fatal(BU_EXIT_INVALID, "'%s': the chain has no blocks", argv[optind]);
 	/* spendable means: in the next block */
-	if (!c.empty && ledger_mature(&c.ledger, c.height + 1, &e) != 0)
+	if (ledger_mature(&c.ledger, c.height + 1, &e) != 0)
 		return report_exit(&e, BU_EXIT_SYSTEM);
 	if (one) {
 		print_account(key, ledger_get(&c.ledger, key));
-	} else if (!c.empty) {
+	} else {
 		if ((l.v = calloc(c.ledger.count + 1, sizeof *l.v)) == NULL)
 			fatal(BU_EXIT_SYSTEM, "out of memory");
 		ledger_each(&c.ledger, collect, &l);

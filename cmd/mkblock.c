@@ -121,7 +121,7 @@ main(int argc, char *argv[])
 		.name = "blockutils", .version = 1,
 	};
 	struct next_opts n = { .extra = "", .version = 1, .time = -1 };
-	const char *chainpath = NULL, *path = "-";
+	const char *chainpath = NULL, *path = "-", *gonly = NULL;
 	int ch, gen = 0, data = 0, have_cb = 0, time_set = 0;
 	struct bu_err e;
 	uint64_t v;
@@ -138,18 +138,26 @@ main(int argc, char *argv[])
 				exit(report_exit(&e, BU_EXIT_INVALID));
 			have_cb = 1;
 			break;
-		case O_NAME: g.name = optarg; break;
-		case O_SPACING: g.p.spacing = opt_u32("--spacing", optarg, 0); break;
-		case O_RETARGET: g.p.retarget = opt_u32("--retarget", optarg, 0); break;
-		case O_POWLIMIT: g.p.powlimit = opt_bits("--powlimit", optarg); break;
+		case O_NAME: g.name = optarg; gonly = "--name"; break;
+		case O_SPACING: g.p.spacing = opt_u32("--spacing", optarg, 0); gonly = "--spacing"; break;
+		case O_RETARGET: g.p.retarget = opt_u32("--retarget", optarg, 0); gonly = "--retarget"; break;
+		case O_POWLIMIT:
+			g.p.powlimit = opt_bits("--powlimit", optarg);
+			gonly = "--powlimit";
+			break;
 		case O_SUBSIDY:
 			opt_u64_or_exit("--subsidy", optarg, 0, UINT64_MAX, &v);
 			g.p.subsidy = v;
+			gonly = "--subsidy";
 			break;
-		case O_HALVING: g.p.halving = opt_u32("--halving", optarg, 0); break;
-		case O_MATURITY: g.p.maturity = opt_u32("--maturity", optarg, 0); break;
-		case O_MAXBLOCK: g.p.maxblock = opt_u32("--maxblock", optarg, 1); break;
-		case O_BITS: g.bits = opt_bits("--bits", optarg); break;
+		case O_HALVING: g.p.halving = opt_u32("--halving", optarg, 0); gonly = "--halving"; break;
+		case O_MATURITY: g.p.maturity = opt_u32("--maturity", optarg, 0); gonly = "--maturity"; break;
+		case O_MAXBLOCK:
+			opt_u64_or_exit("--maxblock", optarg, 1, MAXBLOCK_LIMIT, &v);
+			g.p.maxblock = (uint32_t)v;
+			gonly = "--maxblock";
+			break;
+		case O_BITS: g.bits = opt_bits("--bits", optarg); gonly = "--bits"; break;
 		case O_TIME:
 			g.time = opt_u32("--time", optarg, 0);
 			n.time = g.time;
@@ -174,6 +182,8 @@ main(int argc, char *argv[])
 	if (gen) {
 		if (have_cb || n.skip_invalid || strcmp(n.extra, "") != 0)
 			usage_error("--coinbase, --extra and -k build on a chain (-c), not a genesis");
+		if (params_check(&g.p, &e) != 0)
+			usage_error("%s", e.msg);
 		if (!time_set) {
 			int64_t now = now_or_exit();
 
@@ -183,5 +193,7 @@ main(int argc, char *argv[])
 	}
 	if (!have_cb)
 		usage_error("-c needs --coinbase account");
+	if (gonly != NULL)
+		usage_error("%s sets a genesis parameter; the chain's own apply with -c", gonly);
 	return next(chainpath, &n, data, path);
 }

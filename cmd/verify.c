@@ -81,6 +81,8 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.sliced && !o.bitcoin)
+		usage_error("--from needs --chain bitcoin (a chain of our own starts at its genesis)");
 	o.now = now_or_exit();
 	if (argc == 0)
 		status = verify_one(&o, "-", quiet, 0);

@@ -17,6 +17,23 @@ syserr(struct bu_err *e, const char *path, const char *what)
 	return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s: %s", path, what, strerror(errno));
 }
 
+static int
+is_gzip(int fd)
+{
+	unsigned char m[2];
+
+	return pread(fd, m, 2, 0) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+static int
+still_named(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino;
+}
+
 /* The file, locked; created only when line is a valid genesis block. */
 static int
 open_chain(const char *path, const char *line, size_t len, int64_t now,
@@ -29,6 +46,9 @@ open_chain(const char *path, const char *line, size_t len, int64_t now,
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
+		if (len > 13 && memcmp(line, "block height=", 13) == 0 && line[13] != '0')
+			return bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
+			    "'%s' does not exist: its first block must be a genesis", path);
 		chain_init(&scratch, &o);
 		block_init(&b);
 		rc = block_parse(&b, line, len, 0, e) == 0 &&
@@ -47,6 +67,15 @@ open_chain(const char *path, const char *line, size_t len, int64_t now,
 		syserr(e, path, "lock");
 		close(fd);
 		return -1;
+	}
+	if (!still_named(fd, path)) {	/* replaced (a node's reorg) while we waited */
+		close(fd);
+		return open_chain(path, line, len, now, e);
+	}
+	if (is_gzip(fd)) {
+		close(fd);
+		return bu_fail(e, BU_EXIT_USAGE, "usage",
+		    "'%s' is gzip-compressed: chain-append writes plain files only", path);
 	}
 	return fd;
 }
@@ -131,6 +160,20 @@ append_lines(struct chain *c, int fd, const char *path, struct chain_pos *pos,
 	return rc;
 }
 
+/* The cache only saves time: failing to write it loses nothing. */
+static void
+save_cache(const struct chain *c, int fd, const char *path, struct chain_pos *pos,
+    FILE *warn)
+{
+	struct bu_err e;
+
+	if (state_stamp(fd, pos) != 0 || state_save(c, path, pos, &e) != 0) {
+		if (warn != NULL)
+			fprintf(warn, "%s: %s: state cache not written (the next run rebuilds it)\n",
+			    bu_progname, path);
+	}
+}
+
 int
 chain_append(const char *path, const char *input, int64_t now, FILE *ack,
     FILE *warn, struct bu_err *e)
@@ -146,6 +189,10 @@ chain_append(const char *path, const char *input, int64_t now, FILE *ack,
 	if (lines_open(&in, input, MAXBLOCK_LIMIT, e) != 0)
 		return -1;
 	if ((got = lines_next(&in, &line, &len, e)) <= 0) {
+		if (got < 0 && e->code != BU_EXIT_SYSTEM) {
+			e->file = input;
+			e->line = in.lineno;
+		}
 		lines_close(&in);
 		return got;
 	}
@@ -162,8 +209,8 @@ chain_append(const char *path, const char *input, int64_t now, FILE *ack,
 	    repair(fd, path, &pos, warn, e) != 0)
 		goto out_fd;
 	rc = append_lines(&c, fd, path, &pos, &in, line, len, ack, e);
-	if (!c.empty && state_save(&c, path, &pos, rc == 0 ? e : NULL) != 0 && rc == 0)
-		rc = -1;
+	if (!c.empty)
+		save_cache(&c, fd, path, &pos, warn);
 out_fd:
 	close(fd);
 out:

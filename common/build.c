@@ -139,11 +139,17 @@ build_genesis(const struct genesis_opts *g, struct toks *data, struct buf *out,
 	struct toks t = { 0 };
 	struct buf ptok = { 0 };
 	struct block b;
+	u256 target, lim;
 	size_t i;
 	int rc = -1;
 
 	if (params_check(&g->p, e) != 0)
 		return -1;
+	compact_decode(g->p.powlimit, &lim);
+	if (compact_decode(g->bits, &target) != 0 || u256_cmp(&target, &lim) > 0)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-diffbits",
+		    "bits %08lx are not a valid target at most powlimit %08lx",
+		    (unsigned long)g->bits, (unsigned long)g->p.powlimit);
 	block_init(&b);
 	b.h.version = g->version;
 	b.h.time = g->time;
@@ -221,9 +227,8 @@ read_txs(struct chain *c, const char *path, int data, int skip, struct toks *t,
 			rc = -1;
 			break;
 		}
-		fprintf(stderr, "%s: skipped: ", bu_progname);
-		fflush(stderr);
-		bu_report(e);
+		fprintf(stderr, "%s: %s:%llu: %s: skipped: %s\n", bu_progname, e->file,
+		    (unsigned long long)e->line, e->reason, e->msg);
 	}
 	lines_close(&r);
 	return rc;

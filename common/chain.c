@@ -45,7 +45,8 @@ params_check(const struct params *p, struct bu_err *e)
 	u256 t;
 
 	if (compact_decode(p->powlimit, &t) != 0)
-		return bad(e, "bad-params", "powlimit %s is not a valid compact target", "");
+		return bu_fail(e, BU_EXIT_INVALID, "bad-params",
+		    "powlimit %08lx is not a valid compact target", (unsigned long)p->powlimit);
 	if (p->retarget > 0 && p->spacing == 0)
 		return bad(e, "bad-params", "spacing must be positive when retarget is set%s", "");
 	if (p->maxblock == 0 || p->maxblock > MAXBLOCK_LIMIT)
@@ -308,8 +309,6 @@ start_chain(struct chain *c, const struct block *b, struct bu_err *e)
 	if (c->o.bitcoin) {
 		c->p = bitcoin_params;
 	} else {
-		if (b->raw)
-			return bad(e, "bad-syntax", "a raw header needs --chain bitcoin%s", "");
 		if (genesis_params(c, b, e) != 0)
 			return -1;
 	}
@@ -342,8 +341,11 @@ advance(struct chain *c, const struct block *b, uint32_t height,
     const unsigned char hash[32], const u256 *target)
 {
 	if (c->empty) {
-		memcpy(c->id, hash, 32);
-		bu_hex_rev(c->idhex, hash);
+		if (c->o.bitcoin)
+			bu_unhex_rev(bitcoin_genesis_hex, 64, c->id);
+		else
+			memcpy(c->id, hash, 32);
+		bu_hex_rev(c->idhex, c->id);
 		c->empty = 0;
 	}
 	c->height = height;
@@ -368,6 +370,8 @@ check_header(struct chain *c, const struct block *b, uint32_t height,
 {
 	int trusted = c->empty && c->o.sliced;
 
+	if (c->o.bitcoin && !b->raw)
+		return bad(e, "bad-syntax", "--chain bitcoin reads raw 160-hex headers only%s", "");
 	if (!c->empty && check_link(c, b, height, e) != 0)
 		return -1;
 	if (!c->empty) {
@@ -382,9 +386,9 @@ check_header(struct chain *c, const struct block *b, uint32_t height,
 		return -1;
 	if (!b->raw && memcmp(b->hash, hash, 32) != 0)
 		return bad(e, "bad-hash", "the hash field does not match the header%s", "");
-	if (trusted)
-		return 0;
-	return check_time(c, b, e);
+	if (trusted && (int64_t)b->h.time > c->o.now + MAX_FUTURE)
+		return bad(e, "time-too-new", "time is more than two hours after the clock%s", "");
+	return trusted ? 0 : check_time(c, b, e);
 }
 
 static int

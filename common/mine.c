@@ -18,6 +18,8 @@ struct search {
 	uint64_t total;		/* iterations in this process's share */
 	uint64_t nchunks;
 	pthread_mutex_t mu;
+	pthread_cond_t idle;	/* signalled as each worker leaves */
+	unsigned running;
 	uint64_t next;		/* next chunk to hand out */
 	uint64_t best;		/* lowest chunk with a find (nchunks: none) */
 	uint32_t nonce;
@@ -47,6 +49,8 @@ worker(void *arg)
 		pthread_mutex_lock(&s->mu);
 		c = s->next++;
 		if (s->stop || c >= s->nchunks || c > s->best) {
+			s->running--;
+			pthread_cond_signal(&s->idle);
 			pthread_mutex_unlock(&s->mu);
 			return NULL;
 		}
@@ -77,6 +81,35 @@ show(const struct search *s, double t0, uint64_t before)
 		    (unsigned long long)(before + s->done));
 }
 
+/* Wait until every worker has left; 0, or -1 when the time limit stopped them. */
+static int
+wait_workers(struct search *s, const struct mine_opts *o, double t0, uint64_t before)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&s->mu);
+	while (s->running > 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&s->idle, &s->mu, &ts) == 0)
+			continue;
+		if (o->max_seconds > 0 && now_s() - t0 > o->max_seconds && !s->stop) {
+			s->stop = 1;
+			rc = -1;
+		}
+		if (o->progress)
+			show(s, t0, before);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
 /* Search one header over this process's share: 1 found, 0 not, -1 gave up. */
 static int
 search_header(const struct mine_opts *o, const unsigned char hdr[80],
@@ -95,32 +128,24 @@ search_header(const struct mine_opts *o, const unsigned char hdr[80],
 	s.nchunks = (s.total + CHUNK - 1) / CHUNK;
 	s.best = s.nchunks;
 	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.idle, NULL);
+	s.running = n;
 	for (i = 0; i < n; i++)
 		if (pthread_create(&tid[i], NULL, worker, &s) != 0)
 			break;
+	pthread_mutex_lock(&s.mu);
+	s.running -= n - i;
+	pthread_mutex_unlock(&s.mu);
 	n = i;
-	if (n == 0)
+	if (n == 0) {
+		s.running = 1;
 		worker(&s);
-	for (;;) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
-		int finished;
-
-		pthread_mutex_lock(&s.mu);
-		finished = s.next >= s.nchunks || s.next > s.best;
-		if (o->max_seconds > 0 && now_s() - t0 > o->max_seconds) {
-			s.stop = 1;
-			rc = -1;
-		}
-		pthread_mutex_unlock(&s.mu);
-		if (finished || rc < 0)
-			break;
-		nanosleep(&ts, NULL);
-		if (o->progress)
-			show(&s, t0, st->hashes);
 	}
+	rc = wait_workers(&s, o, t0, st->hashes);
 	for (i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);
 	st->hashes += s.done;
+	pthread_cond_destroy(&s.idle);
 	pthread_mutex_destroy(&s.mu);
 	if (s.best < s.nchunks) {
 		*nonce = s.nonce;

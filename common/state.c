@@ -192,7 +192,25 @@ deserialize(struct chain *c, const unsigned char *p, size_t n, struct chain_pos 
 	return get_ledger(c, &r);
 }
 
-/* The cache, if it says the file's line ending at pos->end is its tip. */
+int
+state_stamp(int fd, struct chain_pos *pos)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0)
+		return -1;
+	pos->dev = (uint64_t)st.st_dev;
+	pos->ino = (uint64_t)st.st_ino;
+	pos->size = (uint64_t)st.st_size;
+	pos->mtime_s = (uint64_t)st.st_mtim.tv_sec;
+	pos->mtime_ns = (uint64_t)st.st_mtim.tv_nsec;
+	return 0;
+}
+
+/*
+ * The cache, if the file is exactly as the cache saw it (same file, size
+ * and modification time) and its last line carries the cached tip hash.
+ */
 static int
 load_cache(struct chain *c, int fd, const char *path, struct chain_pos *pos)
 {
@@ -213,9 +231,14 @@ load_cache(struct chain *c, int fd, const char *path, struct chain_pos *pos)
 	close(sfd);
 	free(data);
 	/* the tip line: "block height=N hash=H ..." ending at pos->end */
-	if (ok && (pos->lastlen > pos->end || fstat(fd, &st) != 0 ||
-	    (uint64_t)st.st_size < pos->end || pos->lastlen < 80))
-		ok = 0;
+	if (ok) {
+		struct chain_pos now = *pos;
+
+		ok = state_stamp(fd, &now) == 0 && now.dev == pos->dev &&
+		    now.ino == pos->ino && now.size == pos->size &&
+		    now.mtime_s == pos->mtime_s && now.mtime_ns == pos->mtime_ns &&
+		    pos->size == pos->end && pos->lastlen <= pos->end && pos->lastlen >= 80;
+	}
 	if (ok) {
 		char *hp;
 

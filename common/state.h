@@ -12,6 +12,8 @@ struct chain_pos {
 	uint64_t lineno;	/* lines checked */
 	uint64_t lastlen;	/* length of the last line, '\n' included */
 	int partial;		/* a last line without '\n' starts at end */
+	/* the file as the cache saw it: any change since means a full walk */
+	uint64_t dev, ino, size, mtime_s, mtime_ns;
 };
 
 /* "<chain>.state" */
@@ -26,6 +28,8 @@ int chain_load_fd(struct chain *c, int fd, const char *path, struct chain_pos *p
     struct bu_err *e);
 /* Open path read-only under a shared lock (plain files) and load it; .gz and "-" are walked. */
 int chain_load(struct chain *c, const char *path, struct bu_err *e);
+/* Record in pos what the chain file in fd looks like now. */
+int state_stamp(int fd, struct chain_pos *pos);
 /* Write the cache atomically (temporary file, rename). */
 int state_save(const struct chain *c, const char *path, const struct chain_pos *pos,
     struct bu_err *e);

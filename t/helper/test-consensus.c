@@ -117,9 +117,32 @@ sig_add_l(const char *hex)
 	return 0;
 }
 
+/* pow HEADERHEX: whether the header's hash meets its own bits */
+static int
+pow_ok(const char *hex)
+{
+	unsigned char h[80], hash[32];
+	struct header hd;
+	u256 t, v;
+
+	if (bu_unhex(hex, strlen(hex), h, 80) != 0)
+		return 2;
+	header_from_bytes(&hd, h);
+	header_hash(hash, &hd);
+	u256_from_le(&v, hash);
+	if (compact_decode(hd.bits, &t) != 0 || u256_cmp(&v, &t) > 0) {
+		printf("high\n");
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
+	if (argc == 3 && strcmp(argv[1], "pow") == 0)
+		return pow_ok(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "sig-add-l") == 0)
 		return sig_add_l(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "compact") == 0)
