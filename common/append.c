@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "chainfile.h"
@@ -98,14 +99,33 @@ repair(int fd, const char *path, const struct chain_pos *pos, FILE *warn,
 	return 0;
 }
 
+/* line and '\n' in one system call, so a killed writer leaves all or nothing */
+static int
+write_whole(int fd, const char *line, size_t len)
+{
+	struct iovec v[2] = { { (void *)line, len }, { "\n", 1 } };
+	ssize_t w;
+
+	do
+		w = writev(fd, v, 2);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return -1;
+	if ((size_t)w == len + 1)
+		return 0;
+	if ((size_t)w < len)	/* short: finish as we can; repair cuts a torn line */
+		return bu_write_all(fd, line + w, len - (size_t)w) == 0 ?
+		    bu_write_all(fd, "\n", 1) : -1;
+	return bu_write_all(fd, "\n", 1);
+}
+
 /* Write line and '\n' at pos->end and fsync; on failure leave the file as it was. */
 static int
 write_line(int fd, const char *path, struct chain_pos *pos, const char *line,
     size_t len, struct bu_err *e)
 {
 	if (lseek(fd, (off_t)pos->end, SEEK_SET) < 0 ||
-	    bu_write_all(fd, line, len) != 0 || bu_write_all(fd, "\n", 1) != 0 ||
-	    fsync(fd) != 0) {
+	    write_whole(fd, line, len) != 0 || fsync(fd) != 0) {
 		int saved = errno;
 
 		if (ftruncate(fd, (off_t)pos->end) == 0)

@@ -8,7 +8,11 @@
 #include "bu.h"
 
 struct lines {
-	void *gz;		/* gzFile */
+	int fd;
+	int mode;		/* 0 not yet known, 1 plain, 2 gzip */
+	void *zs;		/* z_stream, gzip only */
+	unsigned char *raw;	/* compressed input, gzip only */
+	size_t rawn;
 	const char *name;	/* for messages: the path, or "-" */
 	char *buf;
 	size_t cap, start, end;
@@ -19,7 +23,11 @@ struct lines {
 	int eof;
 };
 
-/* path "-" is standard input. Files are read through zlib: plain or gzip. */
+/*
+ * path "-" is standard input. Gzip input (by its magic bytes) is inflated;
+ * anything else is read as it comes, so a line that arrives through a pipe
+ * is returned at once, not when a buffer fills.
+ */
 int lines_open(struct lines *r, const char *path, size_t limit, struct bu_err *e);
 int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct bu_err *e);
 /*

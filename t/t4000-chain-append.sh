@@ -1,0 +1,138 @@
+#!/bin/sh
+test_description='chain-append: checked, locked, durable appends; crashes and concurrent writers'
+
+. ./test-lib.sh
+. "$TEST_DIRECTORY"/lib-chain.sh
+
+test_expect_success 'setup: 40 mined blocks after a genesis, as lines to send' '
+	make_genesis src.blk && add_blocks src.blk "$A" 40 &&
+	head -n 1 src.blk >genesis && tail -n +2 src.blk >blocks &&
+	test_line_count = 40 blocks
+'
+
+test_expect_success 'a genesis line starts a new file and its hash is printed' '
+	chain-append new.blk <genesis >ack &&
+	field "$(cat genesis)" hash >expect && test_cmp expect ack &&
+	test_cmp genesis new.blk
+'
+
+test_expect_success 'blocks are appended, each acknowledged with its hash' '
+	cp genesis c.blk && head -n 5 blocks >five &&
+	chain-append c.blk <five >ack && test_line_count = 5 ack &&
+	for h in $(cat ack); do test_grep " hash=$h " c.blk || return 1; done &&
+	verify c.blk >out && test_grep "^ok height=5 " out
+'
+
+test_expect_success 'a block that does not extend the tip: exit 4, nothing written' '
+	cp genesis c4.blk && sed -n 2p blocks >second &&
+	test_expect_code 4 chain-append c4.blk <second 2>err &&
+	test_grep "^chain-append: -:1: bad-prevblk: height 1: " err &&
+	test_cmp genesis c4.blk
+'
+
+test_expect_success 'a rejected line stops the run; what came before stays' '
+	cp genesis c5.blk && head -n 2 blocks >in && echo "block height=3 junk" >>in &&
+	sed -n 3,4p blocks >>in &&
+	test_expect_code 1 chain-append c5.blk <in >ack 2>err &&
+	test_line_count = 2 ack && test_grep "^chain-append: -:3: bad-syntax" err &&
+	test_line_count = 3 c5.blk
+'
+
+test_expect_success 'no file is created for a bad genesis, nor for a non-genesis block' '
+	sed "s/ nonce=[0-9]* / nonce=1 /" genesis >badg &&
+	test_must_fail chain-append none.blk <badg &&
+	test_path_is_missing none.blk &&
+	head -n 1 blocks >b1 && test_expect_code 4 chain-append none.blk <b1 &&
+	test_path_is_missing none.blk
+'
+
+test_expect_success 'an unfinished last line (a crash mid-write) is cut away' '
+	cp genesis p.blk && head -n 1 blocks >>p.blk &&
+	sed -n 2p blocks | head -c 100 >>p.blk &&
+	test_must_fail verify p.blk 2>err && test_grep ":3: truncated" err &&
+	sed -n 2,3p blocks >in &&
+	chain-append p.blk <in >ack 2>err &&
+	test_grep "cut 100 bytes of an unfinished last line" err &&
+	test_line_count = 2 ack && verify p.blk >out && test_grep "^ok height=3 " out
+'
+
+test_expect_success 'a gzip chain is read but never appended to' '
+	gzip -c c.blk >c.blk.gz && verify c.blk.gz >gz && verify c.blk >plain && test_cmp plain gz &&
+	sed -n 6p blocks >b6 && cp c.blk.gz before.gz &&
+	test_expect_code 2 chain-append c.blk.gz <b6 2>err && test_grep gzip err &&
+	cmp before.gz c.blk.gz
+'
+
+test_expect_success 'the state cache: rebuilt when missing, corrupt or stale' '
+	cp genesis s.blk && head -n 3 blocks | chain-append -q s.blk &&
+	test_path_is_file s.blk.state &&
+	rm s.blk.state && sed -n 4p blocks | chain-append -q s.blk &&
+	head -c 200 /dev/urandom >s.blk.state && sed -n 5p blocks | chain-append -q s.blk &&
+	sed -n 6p blocks >>s.blk && sed -n 7p blocks | chain-append -q s.blk &&
+	verify s.blk >out && test_grep "^ok height=7 " out
+'
+
+test_expect_success 'an earlier line edited behind the cache is noticed' '
+	cp s.blk e.blk && cp s.blk.state e.blk.state &&
+	sed "3s/ nonce=[0-9]* / nonce=7 /" e.blk >e2 && cat e2 >e.blk &&
+	sed -n 8p blocks >b8 && test_must_fail chain-append e.blk <b8 2>err &&
+	test_grep "e.blk:3: " err
+'
+
+# kill_trial: send the rest of blocks one line at a time through a FIFO,
+# each after the last was acknowledged; kill -9 the writer right after
+# sending a random line, while that block is being checked and written.
+kill_trial() {
+	rm -f fifo && mkfifo fifo && : >ack &&
+	{ chain-append k.blk <fifo >ack 2>/dev/null & } && pid=$! &&
+	exec 3>fifo &&
+	stop=$(($(od -An -N1 -tu1 /dev/urandom) % 4)) && i=0 &&
+	while read -r line; do
+		printf "%s\n" "$line" >&3 && i=$((i + 1)) &&
+		if [ $i -gt $stop ]; then kill -9 $pid; break; fi &&
+		test_wait_until 10 "[ \$(wc -l <ack) -ge $i ]" || return 1
+	done <rest
+	exec 3>&-
+	wait $pid 2>/dev/null
+	return 0
+}
+
+test_expect_success 'kill -9 mid-append, many trials: a verifiable prefix, every ack kept' '
+	cp genesis k.blk && sent=0 && trial=0 && torn=0 &&
+	while [ $sent -lt 40 ] && [ $trial -lt 80 ]; do
+		trial=$((trial + 1)) &&
+		tail -n +$((sent + 1)) blocks >rest && kill_trial &&
+		n=$(($(wc -l <k.blk) - 1)) &&
+		if ! verify k.blk >/dev/null 2>err; then
+			test_grep "truncated" err && torn=$((torn + 1)) &&
+			n=$((n + 0))
+		fi &&
+		{ cat genesis && head -n $n blocks; } >expect &&
+		head -n $((n + 1)) k.blk >got && test_cmp expect got &&
+		for h in $(cat ack); do grep -q " hash=$h " got || return 1; done &&
+		sent=$n || return 1
+	done &&
+	echo "trials=$trial torn=$torn" && test $trial -ge 10 &&
+	tail -n +$((sent + 1)) blocks | chain-append -q k.blk &&
+	test_cmp src.blk k.blk && verify k.blk
+'
+
+test_expect_success 'two writers at once never interleave lines' '
+	cp genesis w.blk &&
+	writer() {
+		while read -r line; do
+			printf "%s\n" "$line" | chain-append -q w.blk 2>/dev/null
+			rc=$? && { [ $rc = 0 ] || [ $rc = 4 ]; } || return 1
+		done <blocks
+	} &&
+	{ writer >w1.out & } && p1=$! && { writer >w2.out & } && p2=$! &&
+	wait $p1 && wait $p2 &&
+	test_cmp src.blk w.blk && verify w.blk
+'
+
+test_expect_success 'usage' '
+	test_expect_code 2 chain-append && test_expect_code 2 chain-append a b c &&
+	chain-append -h >out && test_grep "^usage: chain-append" out
+'
+
+test_done
