@@ -129,7 +129,7 @@ openssl_rate(double seconds)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bench-grind [-k kernel] [-t seconds]\n");
+	fprintf(stderr, "usage: bench-grind [-o] [-k kernel] [-t seconds]\n");
 	exit(2);
 }
 
@@ -140,10 +140,12 @@ main(int argc, char **argv)
 	const char *only = NULL;
 	double seconds = 1.5, comp;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int c;
+	int c, baseline = 0;
 
-	while ((c = getopt(argc, argv, "k:t:")) != -1) {
-		if (c == 'k')
+	while ((c = getopt(argc, argv, "ok:t:")) != -1) {
+		if (c == 'o')
+			baseline = 1;
+		else if (c == 'k')
 			only = optarg;
 		else if (c == 't' && (seconds = atof(optarg)) > 0)
 			continue;
@@ -155,6 +157,10 @@ main(int argc, char **argv)
 	if (only != NULL && grind_find(only) == NULL)
 		errx(2, "%s: unknown kernel", only);
 	comp = openssl_rate(seconds);
+	if (baseline) {		/* -o: the compression rate alone, for other benches */
+		printf("%.0f\n", comp);
+		return 0;
+	}
 	printf("openssl sha256: %.1f M compressions/s (one thread), %.2f M double hashes/s at that rate\n",
 	    comp / 1e6, comp / 2e6);
 	printf("%-8s %8s %8s %8s %12s %8s\n", "kernel", "MH/s 1t", "per cpu-s",
