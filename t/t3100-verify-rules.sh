@@ -166,6 +166,17 @@ test_expect_success 'rule 6: a non-canonical S (S + L) is refused (bad-txns-sig)
 	test_grep bad-txns-sig err
 '
 
+test_expect_success '--headers-only skips the transaction rules, not the header ones' '
+	mktx -k a.key -c base.blk "$B" 10 >tx && sed "s/.\$/0/;t" tx >tx2 &&
+	sig=$(sed "s/.*://" tx) && bad=$(test-consensus sig-add-l "$sig") &&
+	next <tx && sed "s/$sig/$bad/" cand.u >cand.u2 && mv cand.u2 cand.u && seal &&
+	cp base.blk h.blk && cat cand >>h.blk &&
+	test_must_fail verify h.blk 2>err && test_grep bad-txns-sig err &&
+	verify --headers-only h.blk >out && test_grep "^ok height=4 " out &&
+	sed "\$s/ nonce=[0-9]* / nonce=1 /" h.blk >h2.blk &&
+	test_must_fail verify -H h2.blk 2>err && test_grep "h2.blk:5: \(high-hash\|bad-hash\)" err
+'
+
 test_expect_success 'rule 6: a nonce other than the transfers made (bad-txns-nonce)' '
 	mktx -k a.key -c base.blk -n 1 "$B" 10 >tx &&
 	test_must_fail mkblock -c base.blk --coinbase "$C" <tx 2>err &&

@@ -54,10 +54,8 @@ main(int argc, char *argv[])
 		buf_free(&out);
 	}
 	block_free(&b);
-	if (got != 0) {
+	if (got != 0)
 		printf("%llu: %s: %s\n", (unsigned long long)r.lineno, e.reason, e.msg);
-		return 1;
-	}
 	lines_close(&r);
-	return 0;
+	return got != 0;
 }

@@ -27,6 +27,8 @@ main(int argc, char *argv[])
 
 		if (block_parse(&b, line, len, 0, &e) != 0) {
 			fprintf(stderr, "test-reseal: %s\n", e.msg);
+			block_free(&b);
+			lines_close(&r);
 			return 1;
 		}
 		if (!keep) {
