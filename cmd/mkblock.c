@@ -90,8 +90,46 @@ next(const char *chainpath, struct next_opts *n, int data, const char *path)
 	return emit(&out);
 }
 
-int
-main(int argc, char *argv[])
+struct args {
+	struct genesis_opts g;
+	struct next_opts n;
+	const char *chainpath, *path, *gonly;
+	int gen, data, have_cb, time_set;
+};
+
+/* The options that set a genesis parameter; 0 if ch is not one of them. */
+static int
+genesis_option(struct args *a, int ch, const char *arg)
+{
+	struct genesis_opts *g = &a->g;
+	uint64_t v;
+
+	switch (ch) {
+	case O_NAME: g->name = arg; a->gonly = "--name"; break;
+	case O_SPACING: g->p.spacing = opt_u32("--spacing", arg, 0); a->gonly = "--spacing"; break;
+	case O_RETARGET: g->p.retarget = opt_u32("--retarget", arg, 0); a->gonly = "--retarget"; break;
+	case O_POWLIMIT: g->p.powlimit = opt_bits("--powlimit", arg); a->gonly = "--powlimit"; break;
+	case O_HALVING: g->p.halving = opt_u32("--halving", arg, 0); a->gonly = "--halving"; break;
+	case O_MATURITY: g->p.maturity = opt_u32("--maturity", arg, 0); a->gonly = "--maturity"; break;
+	case O_BITS: g->bits = opt_bits("--bits", arg); a->gonly = "--bits"; break;
+	case O_SUBSIDY:
+		opt_u64_or_exit("--subsidy", arg, 0, UINT64_MAX, &v);
+		g->p.subsidy = v;
+		a->gonly = "--subsidy";
+		break;
+	case O_MAXBLOCK:
+		opt_u64_or_exit("--maxblock", arg, 1, MAXBLOCK_LIMIT, &v);
+		g->p.maxblock = (uint32_t)v;
+		a->gonly = "--maxblock";
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+static void
+parse(int argc, char *argv[], struct args *a)
 {
 	static const struct option longopts[] = {
 		{ "genesis", no_argument, NULL, 'g' },
@@ -114,86 +152,77 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct genesis_opts g = {
-		.p = { .spacing = 600, .retarget = 2016, .powlimit = 0x1f00ffff,
-		    .subsidy = 5000000000ULL, .halving = 210000, .maturity = 100,
-		    .maxblock = 1000000 },
-		.name = "blockutils", .version = 1,
-	};
-	struct next_opts n = { .extra = "", .version = 1, .time = -1 };
-	const char *chainpath = NULL, *path = "-", *gonly = NULL;
-	int ch, gen = 0, data = 0, have_cb = 0, time_set = 0;
 	struct bu_err e;
-	uint64_t v;
+	int ch;
 
-	bu_setprogname(argv[0]);
 	while ((ch = getopt_long(argc, argv, "gc:dkh", longopts, NULL)) != -1) {
+		if (genesis_option(a, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'g': gen = 1; break;
-		case 'c': chainpath = optarg; break;
-		case 'd': data = 1; break;
-		case 'k': n.skip_invalid = 1; break;
+		case 'g': a->gen = 1; break;
+		case 'c': a->chainpath = optarg; break;
+		case 'd': a->data = 1; break;
+		case 'k': a->n.skip_invalid = 1; break;
 		case O_COINBASE:
-			if (account_arg(optarg, n.coinbase, &e) != 0)
+			if (account_arg(optarg, a->n.coinbase, &e) != 0)
 				exit(report_exit(&e, BU_EXIT_INVALID));
-			have_cb = 1;
+			a->have_cb = 1;
 			break;
-		case O_NAME: g.name = optarg; gonly = "--name"; break;
-		case O_SPACING: g.p.spacing = opt_u32("--spacing", optarg, 0); gonly = "--spacing"; break;
-		case O_RETARGET: g.p.retarget = opt_u32("--retarget", optarg, 0); gonly = "--retarget"; break;
-		case O_POWLIMIT:
-			g.p.powlimit = opt_bits("--powlimit", optarg);
-			gonly = "--powlimit";
-			break;
-		case O_SUBSIDY:
-			opt_u64_or_exit("--subsidy", optarg, 0, UINT64_MAX, &v);
-			g.p.subsidy = v;
-			gonly = "--subsidy";
-			break;
-		case O_HALVING: g.p.halving = opt_u32("--halving", optarg, 0); gonly = "--halving"; break;
-		case O_MATURITY: g.p.maturity = opt_u32("--maturity", optarg, 0); gonly = "--maturity"; break;
-		case O_MAXBLOCK:
-			opt_u64_or_exit("--maxblock", optarg, 1, MAXBLOCK_LIMIT, &v);
-			g.p.maxblock = (uint32_t)v;
-			gonly = "--maxblock";
-			break;
-		case O_BITS: g.bits = opt_bits("--bits", optarg); gonly = "--bits"; break;
 		case O_TIME:
-			g.time = opt_u32("--time", optarg, 0);
-			n.time = g.time;
-			time_set = 1;
+			a->g.time = opt_u32("--time", optarg, 0);
+			a->n.time = a->g.time;
+			a->time_set = 1;
 			break;
-		case O_VERSION: g.version = n.version = opt_u32("--version", optarg, 0); break;
+		case O_VERSION:
+			a->g.version = a->n.version = opt_u32("--version", optarg, 0);
+			break;
 		case O_EXTRA:
 			if (strlen(optarg) % 2 || strspn(optarg, "0123456789abcdef") != strlen(optarg))
 				usage_error("--extra: '%s' is not lower-case hex of whole bytes", optarg);
-			n.extra = optarg;
+			a->n.extra = optarg;
 			break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1 || gen == (chainpath != NULL))
+	if (argc - optind > 1 || a->gen == (a->chainpath != NULL))
 		usage(2);
-	if (argc == 1)
-		path = argv[0];
-	if (gen) {
-		if (have_cb || n.skip_invalid || strcmp(n.extra, "") != 0)
+	if (argc - optind == 1)
+		a->path = argv[optind];
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct args a = {
+		.g = {
+			.p = { .spacing = 600, .retarget = 2016, .powlimit = 0x1f00ffff,
+			    .subsidy = 5000000000ULL, .halving = 210000, .maturity = 100,
+			    .maxblock = 1000000 },
+			.name = "blockutils", .version = 1,
+		},
+		.n = { .extra = "", .version = 1, .time = -1 },
+		.path = "-",
+	};
+	struct bu_err e;
+
+	bu_setprogname(argv[0]);
+	parse(argc, argv, &a);
+	if (a.gen) {
+		if (a.have_cb || a.n.skip_invalid || strcmp(a.n.extra, "") != 0)
 			usage_error("--coinbase, --extra and -k build on a chain (-c), not a genesis");
-		if (params_check(&g.p, &e) != 0)
+		if (params_check(&a.g.p, &e) != 0)
 			usage_error("%s", e.msg);
-		if (!time_set) {
+		if (!a.time_set) {
 			int64_t now = now_or_exit();
 
-			g.time = now > UINT32_MAX ? UINT32_MAX : (uint32_t)now;
+			a.g.time = now > UINT32_MAX ? UINT32_MAX : (uint32_t)now;
 		}
-		return genesis(&g, data, path);
+		return genesis(&a.g, a.data, a.path);
 	}
-	if (!have_cb)
+	if (!a.have_cb)
 		usage_error("-c needs --coinbase account");
-	if (gonly != NULL)
-		usage_error("%s sets a genesis parameter; the chain's own apply with -c", gonly);
-	return next(chainpath, &n, data, path);
+	if (a.gonly != NULL)
+		usage_error("%s sets a genesis parameter; the chain's own apply with -c", a.gonly);
+	return next(a.chainpath, &a.n, a.data, a.path);
 }

@@ -9,17 +9,22 @@
 
 #include "chain.h"
 
+static void __attribute__((noreturn, format(printf, 2, 0)))
+vdie(int status, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", bu_progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
 void
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", bu_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(BU_EXIT_USAGE);
+	vdie(BU_EXIT_USAGE, fmt, ap);
 }
 
 void
@@ -27,12 +32,8 @@ fatal(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", bu_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
+	vdie(status, fmt, ap);
 }
 
 void
