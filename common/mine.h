@@ -22,11 +22,13 @@ struct mine_stats {
 };
 
 /*
- * Find a nonce for b. When this process's share of the 2^32 nonces runs
- * out, roll an extranonce in the coinbase's extra field (8 more bytes,
- * big-endian counter), or the time for a raw header or a genesis. The
- * answer does not depend on the number of threads. out gets the mined line.
- * Fails with code BU_EXIT_GAVEUP when time or range runs out.
+ * Find a nonce for b, whose header is taken as given (its merkle root is
+ * not recomputed). When this process's share of the 2^32 nonces runs out,
+ * roll an extranonce in the coinbase's extra field (8 more bytes, a
+ * big-endian counter), or the time for a raw header or a genesis; the
+ * midstate is computed once per roll. The answer does not depend on the
+ * number of threads. out gets the mined line. Fails with code
+ * BU_EXIT_GAVEUP when the time limit or every roll runs out.
  */
 int mine_block(const struct mine_opts *o, struct block *b, struct buf *out,
     struct mine_stats *st, struct bu_err *e);
