@@ -184,12 +184,12 @@ netin_read(struct netin *in, int fd)
 		in->n -= in->start;
 		in->start = 0;
 	}
-	if (in->n == in->cap && in->cap < in->limit) {
-		size_t ncap = in->cap ? 2 * in->cap : 16384;
+	if (in->cap - in->n < NETIN_READ / 4 && in->cap < in->limit + NETIN_READ) {
+		size_t ncap = in->cap ? 2 * in->cap : NETIN_READ;
 		char *nb;
 
-		if (ncap > in->limit)
-			ncap = in->limit;
+		if (ncap > in->limit + NETIN_READ)
+			ncap = in->limit + NETIN_READ;
 		if ((nb = realloc(in->buf, ncap)) == NULL) {
 			errno = ENOMEM;
 			return -1;

@@ -31,14 +31,16 @@ int net_listen(const char *host, const char *port, uint16_t *bound, struct bu_er
 /* Start a non-blocking connect: the socket, or -1. */
 int net_connect_start(const struct sockaddr *sa, socklen_t len, struct bu_err *e);
 
-/* A line reader over a socket that never buffers more than limit bytes. */
+#define NETIN_READ (128u << 10)	/* bytes one read may take */
+
+/* A line reader over a socket that never buffers more than limit + NETIN_READ bytes. */
 struct netin {
 	char *buf;
 	size_t n, cap, limit, start;
 };
 /*
  * Read once from fd. 1: data (or nothing yet), 0: end of stream, -1: error
- * (errno). The buffer never grows past limit.
+ * (errno). The buffer never grows past limit + NETIN_READ.
  */
 int netin_read(struct netin *in, int fd);
 /* 1 and the next complete line (no '\n'); 0: none yet; -1: a line over the limit. */
