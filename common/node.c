@@ -352,22 +352,29 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 	char key[NET_ADDRLEN];
 	struct peer *p;
 
-	if (c->st == C_READY)
-		return misbehave(n, c, 10, "second-hello");
-	if (parse_hello(s, end, &h) != 0)
-		return misbehave(n, c, NODE_BAN_SCORE, "bad-hello");
+	if (c->st == C_READY) {
+		misbehave(n, c, 10, "second-hello");
+		return;
+	}
+	if (parse_hello(s, end, &h) != 0) {
+		misbehave(n, c, NODE_BAN_SCORE, "bad-hello");
+		return;
+	}
 	if (memcmp(h.chain, n->chain.id, 32) != 0) {
 		sendf(c, "reject hello bad-chain this node follows chain %s", n->chain.idhex);
-		return conn_close(n, c, "another chain");
+		conn_close(n, c, "another chain");
+		return;
 	}
 	if (h.nonce == n->nonce) {
 		if (c->outbound && (p = peers_find(&n->peers, c->listen)) != NULL)
 			p->self = 1;
-		return conn_close(n, c, "a connection to itself");
+		conn_close(n, c, "a connection to itself");
+		return;
 	}
 	if (other_with_nonce(n, c, h.nonce)) {
 		c->nonce = h.nonce;	/* a success: that node is reachable */
-		return conn_close(n, c, "already connected to that node");
+		conn_close(n, c, "already connected to that node");
+		return;
 	}
 	c->client = h.port == 0;
 	if (!c->outbound && h.port != 0)
@@ -375,7 +382,8 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 	ban_key(c, key);
 	if (bans_has(&n->bans, key, n->now)) {
 		node_log(n, 0, "refused %s: banned", key);
-		return conn_close(n, c, "banned");
+		conn_close(n, c, "banned");
+		return;
 	}
 	c->nonce = h.nonce;
 	c->work = h.work;
@@ -430,12 +438,16 @@ on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 
 	if (word(&s, end, &w, &wl) != 0 || (block = wl == 5 && memcmp(w, "block", 5) == 0,
 	    !block && !(wl == 2 && memcmp(w, "tx", 2) == 0)) ||
-	    bu_unhex_rev(s, (size_t)(end - s), h) != 0)
-		return misbehave(n, c, NODE_BAN_SCORE, "bad-inv");
+	    bu_unhex_rev(s, (size_t)(end - s), h) != 0) {
+		misbehave(n, c, NODE_BAN_SCORE, "bad-inv");
+		return;
+	}
 	if (block ? nc_find(n, h) >= 0 || nc_has_orphan(n, h) : mempool_get(&n->mp, h) != NULL)
 		return;
-	if (c->inflight >= NODE_INFLIGHT)
-		return misbehave(n, c, 1, "inv-flood");
+	if (c->inflight >= NODE_INFLIGHT) {
+		misbehave(n, c, 1, "inv-flood");
+		return;
+	}
 	sendf(c, "getdata %s %.64s", block ? "block" : "tx", s);
 	c->inflight++;
 	c->asked++;
@@ -451,8 +463,10 @@ on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 	struct buf b = { 0 };
 	int32_t i;
 
-	if (word(&s, end, &w, &wl) != 0 || bu_unhex_rev(s, (size_t)(end - s), h) != 0)
-		return misbehave(n, c, NODE_BAN_SCORE, "bad-getdata");
+	if (word(&s, end, &w, &wl) != 0 || bu_unhex_rev(s, (size_t)(end - s), h) != 0) {
+		misbehave(n, c, NODE_BAN_SCORE, "bad-getdata");
+		return;
+	}
 	if (wl == 5 && memcmp(w, "block", 5) == 0) {
 		if ((i = nc_find(n, h)) >= 0 && !n->ix[i].invalid && nc_line(n, i, &b) == 0)
 			send_buf(c, &b);
@@ -579,15 +593,19 @@ on_getblocks(struct node *n, struct conn *c, const char *s, const char *end)
 
 	while (s < end) {
 		if (word(&s, end, &w, &wl) != 0 || ++k > NODE_LOCATOR ||
-		    bu_unhex_rev(w, wl, h) != 0)
-			return misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
+		    bu_unhex_rev(w, wl, h) != 0) {
+			misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
+			return;
+		}
 		if (!found && (i = nc_find(n, h)) >= 0 && n->ix[i].main) {
 			start = n->ix[i].height + 1;
 			found = 1;
 		}
 	}
-	if (k == 0)
-		return misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
+	if (k == 0) {
+		misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
+		return;
+	}
 	for (ht = start; ht <= n->chain.height && ht < start + NODE_INV_BATCH; ht++) {
 		bu_hex_rev(hex, n->ix[n->mainv[ht]].hash);
 		sendf(c, "inv block %s", hex);
@@ -622,12 +640,16 @@ on_addr(struct node *n, struct conn *c, const char *s, const char *end)
 	size_t wl, k = 0;
 
 	while (s < end) {
-		if (word(&s, end, &w, &wl) != 0 || ++k > NODE_ADDR_MAX || wl >= sizeof a)
-			return misbehave(n, c, NODE_BAN_SCORE, "bad-addr");
+		if (word(&s, end, &w, &wl) != 0 || ++k > NODE_ADDR_MAX || wl >= sizeof a) {
+			misbehave(n, c, NODE_BAN_SCORE, "bad-addr");
+			return;
+		}
 		memcpy(a, w, wl);
 		a[wl] = '\0';
-		if (net_split(a, NULL, host, sizeof host, port, sizeof port, NULL) != 0)
-			return misbehave(n, c, NODE_BAN_SCORE, "bad-addr");
+		if (net_split(a, NULL, host, sizeof host, port, sizeof port, NULL) != 0) {
+			misbehave(n, c, NODE_BAN_SCORE, "bad-addr");
+			return;
+		}
 		if (peers_find(&n->peers, a) == NULL && peers_add(&n->peers, a) != NULL) {
 			node_log(n, 1, "learned %s from %s", a, c->name);
 			n->peers_dirty = 1;
@@ -668,42 +690,39 @@ on_line(struct node *n, struct conn *c, const char *line, size_t len)
 	size_t wl;
 
 	c->heard_ms = n->ms;
-	if (word(&s, end, &w, &wl) != 0 || strlen(line) != len)
-		return misbehave(n, c, NODE_BAN_SCORE, "bad-message");
+	if (word(&s, end, &w, &wl) != 0 || strlen(line) != len) {
+		misbehave(n, c, NODE_BAN_SCORE, "bad-message");
+		return;
+	}
 	node_log(n, 1, "%s: %.*s", c->name, (int)(wl < 40 ? wl : 40), w);
 	if (is(w, wl, "hello"))
-		return on_hello(n, c, s, end);
-	if (c->st != C_READY)
-		return misbehave(n, c, NODE_BAN_SCORE, "no-hello");
-	if (is(w, wl, "block"))
-		return on_block(n, c, line, len);
-	if (is(w, wl, "tx"))
-		return on_tx(n, c, line, len);
-	if (is(w, wl, "inv"))
-		return on_inv(n, c, s, end);
-	if (is(w, wl, "getdata"))
-		return on_getdata(n, c, s, end);
-	if (is(w, wl, "getblocks"))
-		return on_getblocks(n, c, s, end);
-	if (is(w, wl, "getaddr") && s == end)
-		return on_getaddr(n, c);
-	if (is(w, wl, "addr"))
-		return on_addr(n, c, s, end);
-	if (is(w, wl, "mempool") && s == end)
-		return on_mempool(n, c);
-	if (is(w, wl, "ping") && hex16(s, end) == 0)
-		return sendf(c, "pong %.16s", s);
-	if (is(w, wl, "pong") && hex16(s, end) == 0) {
+		on_hello(n, c, s, end);
+	else if (c->st != C_READY)
+		misbehave(n, c, NODE_BAN_SCORE, "no-hello");
+	else if (is(w, wl, "block"))
+		on_block(n, c, line, len);
+	else if (is(w, wl, "tx"))
+		on_tx(n, c, line, len);
+	else if (is(w, wl, "inv"))
+		on_inv(n, c, s, end);
+	else if (is(w, wl, "getdata"))
+		on_getdata(n, c, s, end);
+	else if (is(w, wl, "getblocks"))
+		on_getblocks(n, c, s, end);
+	else if (is(w, wl, "getaddr") && s == end)
+		on_getaddr(n, c);
+	else if (is(w, wl, "addr"))
+		on_addr(n, c, s, end);
+	else if (is(w, wl, "mempool") && s == end)
+		on_mempool(n, c);
+	else if (is(w, wl, "ping") && hex16(s, end) == 0)
+		sendf(c, "pong %.16s", s);
+	else if (is(w, wl, "pong") && hex16(s, end) == 0)
 		c->ping_ms = 0;
-		return;
-	}
-	if (is(w, wl, "reject")) {
+	else if (is(w, wl, "reject"))
 		node_log(n, 1, "%s: %.*s", c->name, (int)len, line);
-		return;
-	}
-	if (is(w, wl, "accepted"))
-		return;
-	misbehave(n, c, 10, "unknown-message");
+	else if (!is(w, wl, "accepted"))
+		misbehave(n, c, 10, "unknown-message");
 }
 
 /* ---- the loop ---- */
@@ -715,11 +734,15 @@ on_readable(struct node *n, struct conn *c)
 	size_t len;
 	int got = netin_read(&c->in, c->fd), k;
 
-	if (got < 0)
-		return conn_close(n, c, strerror(errno));
+	if (got < 0) {
+		conn_close(n, c, strerror(errno));
+		return;
+	}
 	while (c->st != C_CLOSED && !fatal_err && (k = netin_line(&c->in, &line, &len)) != 0) {
-		if (k < 0)
-			return misbehave(n, c, NODE_BAN_SCORE, "line-too-long");
+		if (k < 0) {
+			misbehave(n, c, NODE_BAN_SCORE, "line-too-long");
+			return;
+		}
 		on_line(n, c, line, len);
 	}
 	if (got == 0)
