@@ -82,7 +82,8 @@ struct node {
 	struct node_opts o;
 	char chainpath[4096], peerspath[4096], banspath[4096];
 	int chainfd;
-	uint64_t end;		/* bytes of the chain file that are ours */
+	uint64_t end;		/* bytes of the chain file that are ours, pend included */
+	struct buf pend;	/* accepted lines not written yet */
 	ino_t ino;
 	int dirty, locked;
 	struct chain chain;
@@ -128,6 +129,8 @@ int nc_line(struct node *n, int32_t i, struct buf *out);
 /* "getblocks <tip> ... <genesis>" */
 void nc_locator(const struct node *n, struct buf *out);
 int nc_lock(struct node *n, struct bu_err *e);
+/* Write the accepted lines still queued (nc_unlock does it too). */
+int nc_flush(struct node *n, struct bu_err *e);
 int nc_unlock(struct node *n, struct bu_err *e);
 int nc_save_state(struct node *n);
 int nc_has_orphan(const struct node *n, const unsigned char h[32]);

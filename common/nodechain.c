@@ -21,6 +21,34 @@ syserr(struct bu_err *e, const char *path, const char *what)
 	return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s: %s", path, what, strerror(errno));
 }
 
+/* Write the queued lines; they end at n->end. */
+int
+nc_flush(struct node *n, struct bu_err *e)
+{
+	uint64_t at = n->end - n->pend.n;
+	size_t done = 0;
+
+	while (done < n->pend.n) {
+		ssize_t w = pwrite(n->chainfd, n->pend.p + done, n->pend.n - done,
+		    (off_t)(at + done));
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int saved = w < 0 ? errno : EIO;
+
+			if (ftruncate(n->chainfd, (off_t)at) != 0)
+				saved = errno;
+			errno = saved;
+			n->pend.n = 0;
+			return syserr(e, n->chainpath, "write");
+		}
+		done += (size_t)w;
+	}
+	n->pend.n = 0;
+	return 0;
+}
+
 static size_t
 slot(const unsigned char h[32], size_t cap)
 {
@@ -216,9 +244,9 @@ nc_lock(struct node *n, struct bu_err *e)
 int
 nc_unlock(struct node *n, struct bu_err *e)
 {
-	int rc = 0;
+	int rc = nc_flush(n, e);
 
-	if (n->dirty && fsync(n->chainfd) != 0)
+	if (rc == 0 && n->dirty && fsync(n->chainfd) != 0)
 		rc = syserr(e, n->chainpath, "fsync");
 	n->dirty = 0;
 	if (n->locked)
@@ -251,6 +279,8 @@ nc_ingest(struct node *n, struct bu_err *e)
 {
 	struct stat st;
 
+	if (nc_flush(n, e) != 0)
+		return -1;
 	if (fstat(n->chainfd, &st) != 0)
 		return syserr(e, n->chainpath, "stat");
 	if ((uint64_t)st.st_size == n->end)
@@ -266,7 +296,12 @@ nc_save_state(struct node *n)
 {
 	struct chain_pos pos = { 0 };
 	const struct bent *t = &n->ix[n->mainv[n->chain.height]];
+	struct bu_err e;
 
+	if (nc_flush(n, &e) != 0) {
+		bu_report(&e);
+		return -1;
+	}
 	pos.end = n->end;
 	pos.lineno = n->chain.height + 1;
 	pos.lastlen = t->len + 1;
@@ -286,6 +321,7 @@ nc_close(struct node *n)
 	free(n->tab);
 	free(n->mainv);
 	free(n->announce);
+	buf_free(&n->pend);
 	chain_free(&n->chain);
 	if (n->chainfd >= 0)
 		close(n->chainfd);
@@ -301,6 +337,10 @@ nc_line(struct node *n, int32_t i, struct buf *out)
 
 	if (!x->main) {
 		buf_add(out, x->line, x->len);
+		return out->oom ? -1 : 0;
+	}
+	if (x->off >= n->end - n->pend.n) {
+		buf_add(out, n->pend.p + (x->off - (n->end - n->pend.n)), x->len);
 		return out->oom ? -1 : 0;
 	}
 	if ((tmp = malloc(x->len + 1)) == NULL)
@@ -368,20 +408,14 @@ add_orphan(struct node *n, const struct block *b, const char *line, size_t len)
 	o->len = len;
 }
 
-/* Append an accepted tip line to the chain file (fsync comes with nc_unlock). */
+/* Queue an accepted tip line for the chain file (written by nc_flush, synced by nc_unlock). */
 static int
 append_line(struct node *n, const char *line, size_t len, uint64_t *off, struct bu_err *e)
 {
-	if (lseek(n->chainfd, (off_t)n->end, SEEK_SET) < 0 ||
-	    bu_write_all(n->chainfd, line, len) != 0 ||
-	    bu_write_all(n->chainfd, "\n", 1) != 0) {
-		int saved = errno;
-
-		if (ftruncate(n->chainfd, (off_t)n->end) != 0)
-			saved = errno;
-		errno = saved;
-		return syserr(e, n->chainpath, "write");
-	}
+	buf_add(&n->pend, line, len);
+	buf_add(&n->pend, "\n", 1);
+	if (n->pend.oom)
+		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 	*off = n->end;
 	n->end += len + 1;
 	n->dirty = 1;
@@ -768,6 +802,8 @@ reorg(struct node *n, int32_t tip, struct bu_err *e)
 	uint64_t prefix;
 	int rc = -1, moved = 0;
 
+	if (nc_flush(n, e) != 0)
+		return -1;
 	for (i = tip; !n->ix[i].main; i = n->ix[i].parent)
 		nb++;
 	fork = n->ix[i].height;
