@@ -414,16 +414,26 @@ relay(struct node *n, const struct conn *from, const char *line, size_t len)
 	}
 }
 
+static int
+has_listener(const struct node *n, const struct conn *from)
+{
+	size_t i;
+
+	for (i = 0; i < n->nc; i++)
+		if (n->c[i] != from && n->c[i]->st == C_READY && !n->c[i]->client)
+			return 1;
+	return 0;
+}
+
 static void
 announce_all(struct node *n, const struct conn *from)
 {
-	char line[80], hex[65];
+	char line[80] = "inv block ";
 	size_t i;
 
-	for (i = 0; i < n->nann; i++) {
-		bu_hex_rev(hex, n->ix[n->announce[i]].hash);
-		snprintf(line, sizeof line, "inv block %s", hex);
-		relay(n, from, line, strlen(line));
+	for (i = 0; i < n->nann && has_listener(n, from); i++) {
+		bu_hex_rev(line + 10, n->ix[n->announce[i]].hash);
+		relay(n, from, line, 10 + 64);
 	}
 	n->nann = 0;
 }
@@ -448,7 +458,14 @@ on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 		misbehave(n, c, 1, "inv-flood");
 		return;
 	}
-	sendf(c, "getdata %s %.64s", block ? "block" : "tx", s);
+	{
+		char line[96];
+		size_t k = block ? 14 : 11;
+
+		memcpy(line, block ? "getdata block " : "getdata tx ", k);
+		memcpy(line + k, s, 64);
+		send_line(c, line, k + 64);
+	}
 	c->inflight++;
 	c->asked++;
 }
@@ -514,13 +531,16 @@ on_block(struct node *n, struct conn *c, const char *line, size_t len)
 
 	bu_err_clear(&e);
 	r = nc_block(n, line, len, h, &e);
+	if (r == BLK_DUP && !c->client)
+		goto done;
 	bu_hex_rev(hex, h);
 	switch (r) {
 	case BLK_ACCEPTED:
 	case BLK_SIDE:
-		node_log(n, 0, "block %s height=%lu %s from %s", hex,
-		    (unsigned long)n->ix[nc_find(n, h)].height,
-		    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
+		if (n->o.verbosity >= 0)
+			node_log(n, 0, "block %s height=%lu %s from %s", hex,
+			    (unsigned long)n->ix[nc_find(n, h)].height,
+			    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
 		if (c->client)
 			sendf(c, "accepted block %s", hex);
 		break;
@@ -546,6 +566,7 @@ on_block(struct node *n, struct conn *c, const char *line, size_t len)
 		fatal_e = e;
 		return;
 	}
+done:
 	if (!c->client)
 		more_blocks(n, c);
 }
