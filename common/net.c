@@ -234,12 +234,18 @@ netin_free(struct netin *in)
 	memset(in, 0, sizeof *in);
 }
 
-void
-netout_line(struct netout *o, const char *s, size_t n)
+struct buf *
+netout_tail(struct netout *o)
 {
 	if (o->off > 0 && o->off == o->b.n)
 		o->off = o->b.n = 0;
-	buf_add(&o->b, s, n);
+	return &o->b;
+}
+
+void
+netout_line(struct netout *o, const char *s, size_t n)
+{
+	buf_add(netout_tail(o), s, n);
 	buf_add(&o->b, "\n", 1);
 }
 

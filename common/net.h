@@ -53,6 +53,8 @@ struct netout {
 	size_t off;
 };
 void netout_line(struct netout *o, const char *s, size_t n);	/* adds '\n' */
+/* The queue's buffer, to append to in place (whole lines only). */
+struct buf *netout_tail(struct netout *o);
 /* Write what the socket takes: 0, or -1 on a socket error. */
 int netout_flush(struct netout *o, int fd);
 size_t netout_pending(const struct netout *o);

@@ -470,6 +470,25 @@ on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 	c->asked++;
 }
 
+/* Queue block i's line, read straight into the output queue. */
+static int
+send_block(struct node *n, struct conn *c, int32_t i)
+{
+	struct buf *b;
+	size_t at;
+
+	if (c->st == C_CLOSED)
+		return 0;
+	b = netout_tail(&c->out);
+	at = b->n;
+	if (nc_line(n, i, b) != 0) {
+		b->n = at;
+		return -1;
+	}
+	buf_add(b, "\n", 1);
+	return 0;
+}
+
 static void
 on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 {
@@ -485,9 +504,7 @@ on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 		return;
 	}
 	if (wl == 5 && memcmp(w, "block", 5) == 0) {
-		if ((i = nc_find(n, h)) >= 0 && !n->ix[i].invalid && nc_line(n, i, &b) == 0)
-			send_buf(c, &b);
-		else
+		if ((i = nc_find(n, h)) < 0 || n->ix[i].invalid || send_block(n, c, i) != 0)
 			sendf(c, "reject getdata notfound block %.64s", s);
 	} else if (wl == 2 && memcmp(w, "tx", 2) == 0) {
 		if ((t = mempool_get(&n->mp, h)) != NULL) {
@@ -608,7 +625,7 @@ on_getblocks(struct node *n, struct conn *c, const char *s, const char *end)
 	size_t wl, k = 0;
 	unsigned char h[32];
 	uint32_t start = 1, ht;
-	char hex[65];
+	char line[80] = "inv block ";
 	int found = 0;
 	int32_t i;
 
@@ -628,8 +645,8 @@ on_getblocks(struct node *n, struct conn *c, const char *s, const char *end)
 		return;
 	}
 	for (ht = start; ht <= n->chain.height && ht < start + NODE_INV_BATCH; ht++) {
-		bu_hex_rev(hex, n->ix[n->mainv[ht]].hash);
-		sendf(c, "inv block %s", hex);
+		bu_hex_rev(line + 10, n->ix[n->mainv[ht]].hash);
+		send_line(c, line, 10 + 64);
 	}
 }
 
