@@ -306,16 +306,25 @@ parse_hello(const char *s, const char *end, struct hello *h)
 	return 0;
 }
 
+/* Ask c for the blocks after our tip, or after first (a block we asked for). */
 static void
-send_getblocks(struct node *n, struct conn *c)
+send_getblocks_from(struct node *n, struct conn *c, const unsigned char *first)
 {
 	struct buf b = { 0 };
 
-	nc_locator(n, &b);
+	nc_locator(n, first, &b);
 	send_buf(c, &b);
 	buf_free(&b);
 	n->syncer = c;
 	n->sync_ms = n->ms;
+	c->invs = 0;
+	c->piped = first != NULL;
+}
+
+static void
+send_getblocks(struct node *n, struct conn *c)
+{
+	send_getblocks_from(n, c, NULL);
 }
 
 static void
@@ -409,8 +418,10 @@ relay(struct node *n, const struct conn *from, const char *line, size_t len)
 	for (i = 0; i < n->nc; i++) {
 		struct conn *c = n->c[i];
 
-		if (c != from && c->st == C_READY && !c->client)
+		if (c != from && c->st == C_READY && !c->client) {
 			send_line(c, line, len);
+			n->must_sync = 1;
+		}
 	}
 }
 
@@ -452,6 +463,10 @@ on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 		misbehave(n, c, NODE_BAN_SCORE, "bad-inv");
 		return;
 	}
+	if (block) {
+		c->invs++;
+		c->piped = 0;
+	}
 	if (block ? nc_find(n, h) >= 0 || nc_has_orphan(n, h) : mempool_get(&n->mp, h) != NULL)
 		return;
 	if (c->inflight >= NODE_INFLIGHT) {
@@ -468,6 +483,9 @@ on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 	}
 	c->inflight++;
 	c->asked++;
+	if (block && c->invs == NODE_INV_BATCH && n->syncer == c &&
+	    c->inflight <= NODE_INFLIGHT - NODE_INV_BATCH)
+		send_getblocks_from(n, c, h);	/* a full batch: ask for the next one now */
 }
 
 /* Queue block i's line, read straight into the output queue. */
@@ -504,6 +522,7 @@ on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 		return;
 	}
 	if (wl == 5 && memcmp(w, "block", 5) == 0) {
+		n->must_sync = 1;
 		if ((i = nc_find(n, h)) < 0 || n->ix[i].invalid || send_block(n, c, i) != 0)
 			sendf(c, "reject getdata notfound block %.64s", s);
 	} else if (wl == 2 && memcmp(w, "tx", 2) == 0) {
@@ -533,7 +552,7 @@ more_blocks(struct node *n, struct conn *c)
 		c->inflight--;
 	if (c->inflight > 0)
 		return;
-	if (c->asked > 0 && u256_cmp(&c->work, &n->chain.work) > 0)
+	if (c->asked > 0 && !c->piped && u256_cmp(&c->work, &n->chain.work) > 0)
 		send_getblocks(n, c);
 	c->asked = 0;
 }
@@ -558,8 +577,10 @@ on_block(struct node *n, struct conn *c, const char *line, size_t len)
 			node_log(n, 0, "block %s height=%lu %s from %s", hex,
 			    (unsigned long)n->ix[nc_find(n, h)].height,
 			    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
-		if (c->client)
+		if (c->client) {
 			sendf(c, "accepted block %s", hex);
+			n->must_sync = 1;
+		}
 		break;
 	case BLK_DUP:
 		if (c->client)
@@ -644,6 +665,7 @@ on_getblocks(struct node *n, struct conn *c, const char *s, const char *end)
 		misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
 		return;
 	}
+	n->must_sync = 1;	/* what we offer is on disk */
 	for (ht = start; ht <= n->chain.height && ht < start + NODE_INV_BATCH; ht++) {
 		bu_hex_rev(line + 10, n->ix[n->mainv[ht]].hash);
 		send_line(c, line, 10 + 64);
@@ -907,6 +929,7 @@ housekeeping(struct node *n, int64_t *next_ms)
 	*next_ms = n->ms + 200;
 	timers(n);
 	dial_more(n);
+	n->must_sync = 1;	/* queued lines reach the disk within one period */
 	if (nc_lock(n, &e) != 0 || nc_ingest(n, &e) != 0 || nc_unlock(n, &e) != 0) {
 		fatal_err = 1;
 		fatal_e = e;
@@ -952,12 +975,26 @@ fail:
 	fatal_e = e;
 }
 
+/* The wire went quiet: put what was accepted on disk. */
+static void
+sync_now(struct node *n)
+{
+	struct bu_err e;
+
+	n->must_sync = 1;
+	if (nc_lock(n, &e) != 0 || nc_unlock(n, &e) != 0) {
+		fatal_err = 1;
+		fatal_e = e;
+	}
+}
+
 int
 node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
 {
 	static struct pollfd pf[NODE_MAXLIST + NODE_MAXCONN];
 	int64_t next_ms = 0;
 	size_t k;
+	int got;
 
 	n->stop = stop;
 	while (!*stop && !fatal_err) {
@@ -965,14 +1002,17 @@ node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
 		n->now = bu_now();
 		housekeeping(n, &next_ms);
 		k = build_pfds(n, pf);
-		if (poll(pf, k, 100) < 0) {
+		if ((got = poll(pf, k, n->dirty ? NODE_SYNC_IDLE_MS : 100)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return bu_fail(e, BU_EXIT_SYSTEM, "io", "poll: %s", strerror(errno));
 		}
 		n->ms = net_ms();
+		if (got == 0 && n->dirty)
+			sync_now(n);
 		serve(n, pf, k);
-		flush_all(n);
+		if (!fatal_err)
+			flush_all(n);
 		free_closed(n);
 	}
 	if (fatal_err) {
@@ -1119,6 +1159,11 @@ node_close(struct node *n)
 	for (i = 0; i < n->nc; i++)
 		n->c[i]->st = C_CLOSED;
 	free_closed(n);
+	if (n->chainfd >= 0 && n->dirty && !fatal_err) {
+		sync_now(n);
+		if (fatal_err)
+			bu_report(&fatal_e);
+	}
 	for (i = 0; i < n->nlfd; i++)
 		close(n->lfd[i]);
 	if (n->peers.n > 0 && peers_save(&n->peers, n->peerspath, &e) != 0)

@@ -23,6 +23,7 @@
 #define NODE_BAN_SCORE 100
 #define NODE_PING_MS 30000	/* ping a peer silent this long */
 #define NODE_IDLE_MS 90000	/* and drop it when it stays silent this long */
+#define NODE_SYNC_IDLE_MS 2	/* fsync queued blocks once the wire is quiet this long */
 #define NODE_OUTQ_PAUSE (4u << 20)	/* stop reading a peer whose output backs up */
 #define NODE_OUTQ_MAX (64u << 20)
 #define NODE_DEFAULT_PORT "8433"
@@ -76,6 +77,8 @@ struct conn {
 	u256 work;			/* as its hello and invs tell */
 	int score;
 	size_t inflight, asked;		/* getdata sent and unanswered; in this batch */
+	size_t invs;			/* block invs since the last getblocks to it */
+	int piped;			/* a getblocks went before the batch arrived */
 };
 
 struct node {
@@ -86,6 +89,7 @@ struct node {
 	struct buf pend;	/* accepted lines not written yet */
 	ino_t ino;
 	int dirty, locked;
+	int must_sync;		/* something goes out that needs the file synced */
 	struct chain chain;
 	struct bent *ix;
 	size_t nix, capix;
@@ -126,8 +130,8 @@ enum blk_outcome nc_block(struct node *n, const char *line, size_t len,
 int nc_ingest(struct node *n, struct bu_err *e);
 /* The line of index entry i (no '\n'). */
 int nc_line(struct node *n, int32_t i, struct buf *out);
-/* "getblocks <tip> ... <genesis>" */
-void nc_locator(const struct node *n, struct buf *out);
+/* "getblocks [first] <tip> ... <genesis>", at most NODE_LOCATOR hashes */
+void nc_locator(const struct node *n, const unsigned char *first, struct buf *out);
 int nc_lock(struct node *n, struct bu_err *e);
 /* Write the accepted lines still queued (nc_unlock does it too). */
 int nc_flush(struct node *n, struct bu_err *e);

@@ -246,9 +246,12 @@ nc_unlock(struct node *n, struct bu_err *e)
 {
 	int rc = nc_flush(n, e);
 
-	if (rc == 0 && n->dirty && fsync(n->chainfd) != 0)
-		rc = syserr(e, n->chainpath, "fsync");
-	n->dirty = 0;
+	if (rc == 0 && n->dirty && n->must_sync) {
+		if (fsync(n->chainfd) != 0)
+			rc = syserr(e, n->chainpath, "fsync");
+		n->dirty = 0;
+	}
+	n->must_sync = 0;
 	if (n->locked)
 		flock(n->chainfd, LOCK_UN);
 	n->locked = 0;
@@ -372,13 +375,18 @@ nc_line(struct node *n, int32_t i, struct buf *out)
 }
 
 void
-nc_locator(const struct node *n, struct buf *out)
+nc_locator(const struct node *n, const unsigned char *first, struct buf *out)
 {
 	char hex[65];
 	uint64_t h = n->chain.height, step = 1;
 	int k = 0;
 
 	buf_str(out, "getblocks");
+	if (first != NULL) {
+		bu_hex_rev(hex, first);
+		buf_fmt(out, " %s", hex);
+		k++;
+	}
 	for (;;) {
 		bu_hex_rev(hex, n->ix[n->mainv[h]].hash);
 		buf_fmt(out, " %s", hex);
