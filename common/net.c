@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,14 @@ net_nonblock(int fd)
 	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+void
+net_nodelay(int fd)
+{
+	int one = 1;
+
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 int
 net_listen(const char *host, const char *port, uint16_t *bound, struct bu_err *e)
 {
@@ -164,7 +173,7 @@ net_connect_start(const struct sockaddr *sa, socklen_t len, struct bu_err *e)
 	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd >= 0 && net_nonblock(fd) == 0 &&
-	    (connect(fd, sa, len) == 0 || errno == EINPROGRESS))
+	    (net_nodelay(fd), connect(fd, sa, len) == 0 || errno == EINPROGRESS))
 		return fd;
 	net_ntop(sa, name);
 	bu_fail(e, BU_EXIT_SYSTEM, "connect", "%s: %s", name, strerror(errno));

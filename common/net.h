@@ -26,6 +26,8 @@ int net_is_loopback(const struct sockaddr *sa);
 void net_with_port(const struct sockaddr *sa, uint16_t port, char out[NET_ADDRLEN]);
 
 int net_nonblock(int fd);
+/* No Nagle: each pass's output goes in one write, and must not wait for a delayed ACK. */
+void net_nodelay(int fd);
 /* A listening socket on host:port (port "0": the kernel's choice). */
 int net_listen(const char *host, const char *port, uint16_t *bound, struct bu_err *e);
 /* Start a non-blocking connect: the socket, or -1. */

@@ -160,6 +160,7 @@ do_accept(struct node *n, int lfd)
 		close(fd);
 		return;
 	}
+	net_nodelay(fd);
 	if (!net_is_loopback((struct sockaddr *)&ss)) {
 		net_with_port((struct sockaddr *)&ss, 0, key);
 		if (bans_has(&n->bans, key, n->now)) {
@@ -449,6 +450,21 @@ announce_all(struct node *n, const struct conn *from)
 	n->nann = 0;
 }
 
+/*
+ * Send the getdata held back for c. During a sync they go after the
+ * getblocks for the next batch, so that the peer answers with that
+ * batch's invs before these blocks and is always one batch ahead.
+ */
+static void
+send_getdata(struct conn *c)
+{
+	if (c->gd.n == 0)
+		return;
+	if (c->st != C_CLOSED && !c->gd.oom)
+		buf_add(netout_tail(&c->out), c->gd.p, c->gd.n);
+	c->gd.n = 0;
+}
+
 static void
 on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 {
@@ -473,19 +489,25 @@ on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 		misbehave(n, c, 1, "inv-flood");
 		return;
 	}
-	{
+	if (block) {
+		/* held until the read pass ends or the batch is full */
+		buf_add(&c->gd, "getdata block ", 14);
+		buf_add(&c->gd, s, 64);
+		buf_add(&c->gd, "\n", 1);
+	} else {
 		char line[96];
-		size_t k = block ? 14 : 11;
 
-		memcpy(line, block ? "getdata block " : "getdata tx ", k);
-		memcpy(line + k, s, 64);
-		send_line(c, line, k + 64);
+		memcpy(line, "getdata tx ", 11);
+		memcpy(line + 11, s, 64);
+		send_line(c, line, 11 + 64);
 	}
 	c->inflight++;
 	c->asked++;
 	if (block && c->invs == NODE_INV_BATCH && n->syncer == c &&
-	    c->inflight <= NODE_INFLIGHT - NODE_INV_BATCH)
-		send_getblocks_from(n, c, h);	/* a full batch: ask for the next one now */
+	    c->inflight <= NODE_INFLIGHT - 2 * NODE_INV_BATCH)
+		send_getblocks_from(n, c, h);	/* a full batch: the next one first */
+	if (block && c->invs == NODE_INV_BATCH)
+		send_getdata(c);
 }
 
 /* Queue block i's line, read straight into the output queue. */
@@ -569,6 +591,8 @@ on_block(struct node *n, struct conn *c, const char *line, size_t len)
 	r = nc_block(n, line, len, h, &e);
 	if (r == BLK_DUP && !c->client)
 		goto done;
+	if (r == BLK_ACCEPTED && !c->client && n->o.verbosity < 0)
+		goto done;	/* nothing to say: no hex */
 	bu_hex_rev(hex, h);
 	switch (r) {
 	case BLK_ACCEPTED:
@@ -805,6 +829,7 @@ on_readable(struct node *n, struct conn *c)
 		}
 		on_line(n, c, line, len);
 	}
+	send_getdata(c);
 	if (got == 0)
 		conn_close(n, c, "closed by the peer");
 }
@@ -872,6 +897,7 @@ free_closed(struct node *n)
 		close(c->fd);
 		netin_free(&c->in);
 		netout_free(&c->out);
+		buf_free(&c->gd);
 		free(c);
 	}
 	n->nc = j;
@@ -938,8 +964,11 @@ housekeeping(struct node *n, int64_t *next_ms)
 	if (n->nann > 0)
 		node_log(n, 0, "chain file grew: height=%lu", (unsigned long)n->chain.height);
 	announce_all(n, NULL);
-	if (n->peers_dirty && peers_save(&n->peers, n->peerspath, &e) == 0)
-		n->peers_dirty = 0;
+	if (n->peers_dirty && n->ms >= n->peers_save_ms) {
+		n->peers_save_ms = n->ms + NODE_PEERS_SAVE_MS;
+		if (peers_save(&n->peers, n->peerspath, &e) == 0)
+			n->peers_dirty = 0;
+	}
 }
 
 static void
@@ -1128,6 +1157,7 @@ node_open(struct node *n, const struct node_opts *o, struct bu_err *e)
 	n->o = *o;
 	n->chainfd = -1;
 	n->ms = net_ms();
+	n->peers_save_ms = n->ms + NODE_PEERS_SAVE_MS;	/* not on the way to the first connection */
 	n->now = bu_now();
 	n->nonce = random_nonce();
 	snprintf(n->chainpath, sizeof n->chainpath, "%s/chain.blk", o->dir);

@@ -19,10 +19,11 @@
 #define NODE_LOCATOR 64
 #define NODE_ADDR_MAX 1000	/* addresses per addr message */
 #define NODE_MIN_LINE 65536	/* line limit when maxblock is smaller */
-#define NODE_INFLIGHT 1000	/* unanswered getdata per peer */
+#define NODE_INFLIGHT 2000	/* unanswered getdata per peer: four batches */
 #define NODE_BAN_SCORE 100
 #define NODE_PING_MS 30000	/* ping a peer silent this long */
 #define NODE_IDLE_MS 90000	/* and drop it when it stays silent this long */
+#define NODE_PEERS_SAVE_MS 1000	/* write the peers file at most this often */
 #define NODE_SYNC_IDLE_MS 2	/* fsync queued blocks once the wire is quiet this long */
 #define NODE_OUTQ_PAUSE (4u << 20)	/* stop reading a peer whose output backs up */
 #define NODE_OUTQ_MAX (64u << 20)
@@ -79,6 +80,7 @@ struct conn {
 	size_t inflight, asked;		/* getdata sent and unanswered; in this batch */
 	size_t invs;			/* block invs since the last getblocks to it */
 	int piped;			/* a getblocks went before the batch arrived */
+	struct buf gd;			/* getdata held back until the batch's last inv */
 };
 
 struct node {
@@ -93,7 +95,7 @@ struct node {
 	struct chain chain;
 	struct bent *ix;
 	size_t nix, capix;
-	int32_t *tab;		/* hash table of ix indices, -1 empty */
+	struct ixslot { int32_t i; uint32_t tag; } *tab;	/* hash table of ix indices, i -1 empty */
 	size_t tabcap;
 	int32_t *mainv;		/* height -> ix index */
 	size_t capmain;
@@ -105,6 +107,7 @@ struct node {
 	struct peers peers;
 	struct bans bans;
 	int peers_dirty, bans_dirty;
+	int64_t peers_save_ms;	/* the peers file is written at most once a second */
 	struct conn *c[NODE_MAXCONN];
 	size_t nc;
 	int lfd[NODE_MAXLIST];

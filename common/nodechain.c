@@ -58,33 +58,52 @@ slot(const unsigned char h[32], size_t cap)
 	return (size_t)(k ^ (k >> 29)) & (cap - 1);
 }
 
+/* Four more bytes of the hash kept in the table: a probe rarely touches ix. */
+static uint32_t
+tag(const unsigned char h[32])
+{
+	uint32_t t;
+
+	memcpy(&t, h + 8, 4);
+	return t;
+}
+
 int32_t
 nc_find(const struct node *n, const unsigned char h[32])
 {
+	uint32_t t = tag(h);
 	size_t i;
 
 	if (n->tabcap == 0)
 		return -1;
-	for (i = slot(h, n->tabcap); n->tab[i] >= 0; i = (i + 1) & (n->tabcap - 1))
-		if (memcmp(n->ix[n->tab[i]].hash, h, 32) == 0)
-			return n->tab[i];
+	for (i = slot(h, n->tabcap); n->tab[i].i >= 0; i = (i + 1) & (n->tabcap - 1))
+		if (n->tab[i].tag == t && memcmp(n->ix[n->tab[i].i].hash, h, 32) == 0)
+			return n->tab[i].i;
 	return -1;
+}
+
+static void
+tab_put(struct ixslot *t, size_t cap, const unsigned char h[32], int32_t i)
+{
+	size_t s;
+
+	for (s = slot(h, cap); t[s].i >= 0; s = (s + 1) & (cap - 1))
+		;
+	t[s].i = i;
+	t[s].tag = tag(h);
 }
 
 static int
 grow_tab(struct node *n)
 {
-	size_t ncap = n->tabcap ? 2 * n->tabcap : 4096, i, s;
-	int32_t *t = malloc(ncap * sizeof *t);
+	size_t ncap = n->tabcap ? 2 * n->tabcap : 4096, i;
+	struct ixslot *t = malloc(ncap * sizeof *t);
 
 	if (t == NULL)
 		return -1;
 	memset(t, 0xff, ncap * sizeof *t);
-	for (i = 0; i < n->nix; i++) {
-		for (s = slot(n->ix[i].hash, ncap); t[s] >= 0; s = (s + 1) & (ncap - 1))
-			;
-		t[s] = (int32_t)i;
-	}
+	for (i = 0; i < n->nix; i++)
+		tab_put(t, ncap, n->ix[i].hash, (int32_t)i);
 	free(n->tab);
 	n->tab = t;
 	n->tabcap = ncap;
@@ -96,7 +115,6 @@ static int32_t
 ix_add(struct node *n, const unsigned char h[32], int32_t parent)
 {
 	struct bent *x;
-	size_t s;
 
 	if (n->nix >= INT32_MAX - 1)
 		return -1;
@@ -115,9 +133,7 @@ ix_add(struct node *n, const unsigned char h[32], int32_t parent)
 	memset(x, 0, sizeof *x);
 	memcpy(x->hash, h, 32);
 	x->parent = parent;
-	for (s = slot(h, n->tabcap); n->tab[s] >= 0; s = (s + 1) & (n->tabcap - 1))
-		;
-	n->tab[s] = (int32_t)n->nix;
+	tab_put(n->tab, n->tabcap, h, (int32_t)n->nix);
 	return (int32_t)n->nix++;
 }
 

@@ -66,7 +66,7 @@ test_expect_success 'a flood of inv ends the connection' '
 	{
 		hello_line 4446 4 &&
 		i=0 &&
-		while test $i -lt 1200
+		while test $i -lt 2200
 		do
 			printf "inv block %064x\n" $i
 			i=$((i + 1))
