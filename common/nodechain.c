@@ -202,22 +202,33 @@ load_each(void *arg, const struct block *b, const char *line, size_t len,
 }
 
 /* Walk fd from the byte n->end on, through chain_accept, indexing each block. */
+/* A line reader over the chain file from byte off, on a descriptor of its own. */
+static int
+reader_at(struct node *n, uint64_t off, struct lines *r, struct bu_err *e)
+{
+	int dfd;
+
+	if ((dfd = dup(n->chainfd)) < 0 || lseek(dfd, (off_t)off, SEEK_SET) < 0) {
+		if (dfd >= 0)
+			close(dfd);
+		return syserr(e, n->chainpath, "read");
+	}
+	if (lines_fdopen(r, dfd, n->chainpath, MAXBLOCK_LIMIT, e) != 0) {
+		close(dfd);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 walk_from(struct node *n, int announce_new, struct bu_err *e)
 {
 	struct lines r;
 	size_t before = n->chain.empty ? 0 : n->chain.height + 1, h;
-	int dfd, rc;
+	int rc;
 
-	if ((dfd = dup(n->chainfd)) < 0 || lseek(dfd, (off_t)n->end, SEEK_SET) < 0) {
-		if (dfd >= 0)
-			close(dfd);
-		return syserr(e, n->chainpath, "read");
-	}
-	if (lines_fdopen(&r, dfd, n->chainpath, MAXBLOCK_LIMIT, e) != 0) {
-		close(dfd);
+	if (reader_at(n, n->end, &r, e) != 0)
 		return -1;
-	}
 	r.next = n->end;
 	r.lineno = before;
 	rc = chain_walk_lines(&n->chain, &r, load_each, n, e);
@@ -660,17 +671,10 @@ replay_to(struct node *n, struct chain *c, uint32_t upto, struct bu_err *e)
 {
 	struct replay rp = { upto, 0 };
 	struct lines r;
-	int dfd, rc;
+	int rc;
 
-	if ((dfd = dup(n->chainfd)) < 0 || lseek(dfd, 0, SEEK_SET) < 0) {
-		if (dfd >= 0)
-			close(dfd);
-		return syserr(e, n->chainpath, "read");
-	}
-	if (lines_fdopen(&r, dfd, n->chainpath, MAXBLOCK_LIMIT, e) != 0) {
-		close(dfd);
+	if (reader_at(n, 0, &r, e) != 0)
 		return -1;
-	}
 	rc = chain_walk_lines(c, &r, replay_each, &rp, e);
 	lines_close(&r);
 	if (rc == 1)

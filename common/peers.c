@@ -201,12 +201,26 @@ file_replace(const char *path, const void *p, size_t n, struct bu_err *e)
 	return 0;
 }
 
+/* Replace path with what b holds, and free b. */
+static int
+save_buf(const char *path, struct buf *b, struct bu_err *e)
+{
+	int rc;
+
+	if (b->oom) {
+		buf_free(b);
+		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	}
+	rc = file_replace(path, b->p ? b->p : "", b->n, e);
+	buf_free(b);
+	return rc;
+}
+
 int
 peers_save(const struct peers *p, const char *path, struct bu_err *e)
 {
 	struct buf b = { 0 };
 	size_t i;
-	int rc;
 
 	for (i = 0; i < p->n; i++) {
 		const struct peer *x = &p->v[i];
@@ -217,13 +231,7 @@ peers_save(const struct peers *p, const char *path, struct bu_err *e)
 		    (long long)x->seen, (unsigned long)x->attempts,
 		    (unsigned long)x->successes);
 	}
-	if (b.oom) {
-		buf_free(&b);
-		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
-	}
-	rc = file_replace(path, b.p ? b.p : "", b.n, e);
-	buf_free(&b);
-	return rc;
+	return save_buf(path, &b, e);
 }
 
 int
@@ -297,18 +305,11 @@ bans_save(const struct bans *b, const char *path, struct bu_err *e)
 {
 	struct buf o = { 0 };
 	size_t i;
-	int rc;
 
 	for (i = 0; i < b->n; i++)
 		buf_fmt(&o, "ban addr=%s until=%lld reason=%s\n", b->v[i].key,
 		    (long long)b->v[i].until, b->v[i].reason);
-	if (o.oom) {
-		buf_free(&o);
-		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
-	}
-	rc = file_replace(path, o.p ? o.p : "", o.n, e);
-	buf_free(&o);
-	return rc;
+	return save_buf(path, &o, e);
 }
 
 void
