@@ -28,6 +28,7 @@ struct worker {
 /* Hashes per second: on the wall clock, and per second of CPU the threads got. */
 struct rates {
 	double wall, cpu;
+	double share;	/* CPU time the threads got / (wall time x threads) */
 };
 
 static double
@@ -103,6 +104,7 @@ rate(const struct grind_kernel *k, int nthreads, double seconds)
 	free(w);
 	r.wall = total / t;
 	r.cpu = total / cpu;
+	r.share = cpu / (t * nthreads);
 	return r;
 }
 
@@ -163,8 +165,8 @@ main(int argc, char **argv)
 	}
 	printf("openssl sha256: %.1f M compressions/s (one thread), %.2f M double hashes/s at that rate\n",
 	    comp / 1e6, comp / 2e6);
-	printf("%-8s %8s %8s %8s %12s %8s\n", "kernel", "MH/s 1t", "per cpu-s",
-	    "vs ossl", "MH/s all", "scaling");
+	printf("%-8s %8s %8s %8s %12s %8s %6s %10s\n", "kernel", "MH/s 1t", "per cpu-s",
+	    "vs ossl", "MH/s all", "scaling", "got", "per cpu-s");
 	for (; *ks != NULL; ks++) {
 		const struct grind_kernel *k = *ks;
 		struct rates one, all;
@@ -173,9 +175,10 @@ main(int argc, char **argv)
 			continue;
 		one = rate(k, 1, seconds);
 		all = rate(k, (int)ncpu, seconds);
-		printf("%-8s %8.2f %9.2f %7.2fx %7.2f (%ldt) %7.3f\n", k->name,
+		printf("%-8s %8.2f %9.2f %7.2fx %7.2f (%ldt) %7.3f %6.2f %10.3f\n", k->name,
 		    one.wall / 1e6, one.cpu / 1e6, one.wall / (comp / 2),
-		    all.wall / 1e6, ncpu, all.wall / (one.wall * ncpu));
+		    all.wall / 1e6, ncpu, all.wall / (one.wall * ncpu), all.share,
+		    all.cpu / one.cpu);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		err(3, "stdout");
