@@ -51,25 +51,52 @@ test_expect_success 'xargs -P runs a shared search' '
 	for i in 0 1 2 3; do test_cmp part.$i x.$i || return 1; done
 '
 
-test_expect_success 'an extranonce is rolled in the coinbase when the nonces run out' '
-	mine -q -j1 --start 0 --stride 1073741824 <u >r &&
-	test_grep " tx=coinbase:1:$A:5000000000:[0-9a-f]\{16\}\$" r &&
-	cat c.blk r >r.blk && verify r.blk
+test_expect_success 'an extranonce is rolled in the coinbase when the nonces run out, every kernel' '
+	for k in $(sed -n "s/ yes\$//p" kernels); do
+		mine -q -j1 --kernel $k --start 0 --stride 1073741824 <u >r.$k &&
+		test_grep " tx=coinbase:1:$A:5000000000:[0-9a-f]\{16\}\$" r.$k &&
+		cat c.blk r.$k >r.blk && verify r.blk >/dev/null || return 1
+	done &&
+	test_cmp r.c r.$k
 '
 
-test_expect_success 'the time is rolled for raw headers when the nonces run out' '
+test_expect_success 'the time is rolled for raw headers when the nonces run out, every kernel' '
 	head -n 1 "$TEST_DIRECTORY/t3000/mainnet-headers-0-4100.hex" |
 	sed "s/ffff001d........\$/ffff001f00000000/" >z &&
 	test_expect_code 1 test-consensus pow "$(cat z)" &&
-	mine -q -j1 --start 0 --stride 1073741824 <z >zr &&
-	test-consensus pow "$(cat zr)" &&
-	cut -c137-144 z >t0 && cut -c137-144 zr >t1 && ! test_cmp t0 t1 >/dev/null
+	cut -c137-144 z >t0 &&
+	for k in $(sed -n "s/ yes\$//p" kernels); do
+		mine -q -j1 --kernel $k --start 0 --stride 1073741824 <z >zr.$k &&
+		test-consensus pow "$(cat zr.$k)" &&
+		cut -c137-144 zr.$k >t1 && ! test_cmp t0 t1 >/dev/null || return 1
+	done &&
+	test_cmp zr.c zr.$k
+'
+
+test_expect_success '--start/--stride with every kernel find what one search finds' '
+	n=$(field "$(cat m1)" nonce) && i=$((n % 4)) &&
+	for k in $(sed -n "s/ yes\$//p" kernels); do
+		mine -q -j2 --kernel $k --start $i --stride 4 <u >s.$k &&
+		test_cmp m1 s.$k || return 1
+	done
 '
 
 test_expect_success '--max-seconds gives up with exit 5' '
 	mkblock -c c.blk --coinbase "$A" </dev/null | sed "s/ bits=1f00ffff / bits=1b00ffff /" >hard &&
 	test_expect_code 5 mine -q -j1 --max-seconds 1 <hard >out 2>err &&
 	test_grep "gave-up" err && test_must_be_empty out
+'
+
+# script(1) (bsdutils) gives mine a terminal for standard error; without
+# it the test below reports itself skipped (missing TTY).
+script -qec true /dev/null >/dev/null 2>&1 && test_set_prereq TTY
+
+test_expect_success TTY 'on a terminal: progress with a hashrate, then exit 5, every kernel' '
+	for k in $(sed -n "s/ yes\$//p" kernels); do
+		test_expect_code 5 script -qec "mine -j1 --kernel $k --max-seconds 1 <hard >out.$k" /dev/null >tty.$k &&
+		test_grep "MH/s" tty.$k && test_grep "gave-up" tty.$k &&
+		test_must_be_empty out.$k || return 1
+	done
 '
 
 test_expect_success 'bad input: invalid bits, syntax, usage' '
