@@ -1,5 +1,6 @@
 #!/bin/sh
-# 20-offline.sh: mine, verify --chain bitcoin and chain-append rates, beside OpenSSL's SHA-256
+# 20-offline.sh: mine, verify --chain bitcoin and chain-append rates, beside OpenSSL's SHA-256;
+# verify's peak memory on a short and a ten times longer chain
 set -eu
 : "${BU_BUILD:?run through make bench}"
 B=$BU_BUILD/bin T=$BU_BUILD/t
@@ -65,3 +66,14 @@ small=$(append_rate 100)
 big=$(append_rate 10000)
 echo "chain-append (one process per block, fsync each): $small blocks/s on 100 blocks," \
     "$big blocks/s on 10,000 blocks; ratio $(ratio "$big" "$small") (target >= 0.5)"
+
+# verify's memory: peak RSS on 10,000 and 100,000 blocks (the ledger grows
+# with accounts, not blocks; test-mkchain pays one account throughout)
+"$T/test-mkchain" 100000 >long.blk
+head -n 10001 long.blk >short.blk
+set -- $("$T/test-elapsed" -r "$B/verify" -q short.blk)
+s_us=$1 s_kb=$2
+set -- $("$T/test-elapsed" -r "$B/verify" -q long.blk)
+l_us=$1 l_kb=$2
+echo "verify memory: peak RSS $s_kb KiB on 10,000 blocks ($(rate 10000 $((s_us * 1000))) blocks/s)," \
+    "$l_kb KiB on 100,000 ($(rate 100000 $((l_us * 1000))) blocks/s); ratio $(ratio "$l_kb" "$s_kb")"

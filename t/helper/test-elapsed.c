@@ -9,12 +9,15 @@
  *		least BYTES bytes (polled every 100 us); then stops CMD
  *		with SIGTERM if it still runs. Exits 0 when the size was
  *		reached, 1 on the time limit (default 30 s).
+ *	-r	also print the command's peak resident set size in KiB,
+ *		after the microseconds, on the same line.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,7 +35,7 @@ now_us(void)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: test-elapsed [-t seconds] [-f file -s bytes] cmd [arg ...]\n");
+	fprintf(stderr, "usage: test-elapsed [-r] [-t seconds] [-f file -s bytes] cmd [arg ...]\n");
 	return 2;
 }
 
@@ -41,11 +44,12 @@ main(int argc, char *argv[])
 {
 	const char *file = NULL;
 	long long bytes = 0, t0, limit = 30;
-	int ch, st = 0, reached = 0, running;
+	int ch, st = 0, reached = 0, running, rss = 0;
 	pid_t pid;
 
-	while ((ch = getopt(argc, argv, "+f:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "+f:rs:t:")) != -1) {
 		switch (ch) {
+		case 'r': rss = 1; break;
 		case 'f': file = optarg; break;
 		case 's': bytes = atoll(optarg); break;
 		case 't': limit = atoll(optarg); break;
@@ -84,10 +88,18 @@ main(int argc, char *argv[])
 		}
 		nanosleep(&pause, NULL);
 	}
-	printf("%lld\n", now_us() - t0);
+	t0 = now_us() - t0;
 	if (running && file != NULL) {
 		kill(pid, SIGTERM);
 		waitpid(pid, &st, 0);
+	}
+	if (rss) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_CHILDREN, &ru);
+		printf("%lld %ld\n", t0, ru.ru_maxrss);
+	} else {
+		printf("%lld\n", t0);
 	}
 	if (file != NULL)
 		return reached ? 0 : 1;
