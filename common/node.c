@@ -1163,7 +1163,9 @@ node_open(struct node *n, const struct node_opts *o, struct bu_err *e)
 	snprintf(n->chainpath, sizeof n->chainpath, "%s/chain.blk", o->dir);
 	snprintf(n->peerspath, sizeof n->peerspath, "%s/peers", o->dir);
 	snprintf(n->banspath, sizeof n->banspath, "%s/bans", o->dir);
-	if (nc_open(n, e) != 0)
+	snprintf(n->sidepath, sizeof n->sidepath, "%s/side.blk", o->dir);
+	n->sidefd = -1;
+	if (nc_open(n, e) != 0 || nc_side_open(n, e) != 0)
 		return -1;
 	if (peers_load(&n->peers, n->peerspath, stderr, e) != 0 ||
 	    bans_load(&n->bans, n->banspath, stderr, e) != 0)

@@ -85,8 +85,9 @@ struct conn {
 
 struct node {
 	struct node_opts o;
-	char chainpath[4096], peerspath[4096], banspath[4096];
+	char chainpath[4096], peerspath[4096], banspath[4096], sidepath[4096];
 	int chainfd;
+	int sidefd;		/* dir/side.blk, appended to; -1 while loading or after an error */
 	uint64_t end;		/* bytes of the chain file that are ours, pend included */
 	struct buf pend;	/* accepted lines not written yet */
 	ino_t ino;
@@ -125,6 +126,8 @@ enum blk_outcome { BLK_ACCEPTED, BLK_SIDE, BLK_DUP, BLK_ORPHAN, BLK_INVALID, BLK
 
 int nc_open(struct node *n, struct bu_err *e);
 void nc_close(struct node *n);
+/* Load dir/side.blk (side blocks kept across restarts), compact it, keep it open. */
+int nc_side_open(struct node *n, struct bu_err *e);
 int32_t nc_find(const struct node *n, const unsigned char h[32]);
 /* Check and store one block line; hash gets its hash when it parses. */
 enum blk_outcome nc_block(struct node *n, const char *line, size_t len,

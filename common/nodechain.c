@@ -8,11 +8,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "chainfile.h"
 #include "lines.h"
 #include "merkle.h"
+#include "peers.h"
 #include "state.h"
 
 static int
@@ -356,6 +358,75 @@ nc_close(struct node *n)
 	if (n->chainfd >= 0)
 		close(n->chainfd);
 	n->chainfd = -1;
+	if (n->sidefd >= 0)
+		close(n->sidefd);
+	n->sidefd = -1;
+}
+
+/* Offer each line of dir/side.blk as if a peer sent it; 0, or -1 on a system error. */
+static int
+side_load(struct node *n, size_t *kept, struct bu_err *e)
+{
+	struct lines r;
+	const char *line;
+	size_t len;
+	unsigned char h[32];
+	struct bu_err le;
+	int got;
+
+	if (access(n->sidepath, F_OK) != 0)
+		return 0;
+	if (lines_open(&r, n->sidepath, MAXBLOCK_LIMIT, &le) != 0) {
+		node_log(n, 0, "warning: %s", le.msg);
+		return 0;
+	}
+	while ((got = lines_next(&r, &line, &len, &le)) > 0) {
+		enum blk_outcome o = nc_block(n, line, len, h, &le);
+
+		if (o == BLK_ERROR) {
+			*e = le;
+			lines_close(&r);
+			return -1;
+		}
+		*kept += o == BLK_SIDE || o == BLK_ACCEPTED;
+	}
+	if (got < 0)
+		node_log(n, 0, "warning: %s:%lu: %s: the rest is dropped", n->sidepath,
+		    (unsigned long)r.lineno, le.reason);
+	lines_close(&r);
+	return 0;
+}
+
+int
+nc_side_open(struct node *n, struct bu_err *e)
+{
+	struct buf b = { 0 };
+	size_t i, kept = 0;
+	int rc;
+
+	n->sidefd = -1;
+	if (nc_lock(n, e) != 0)
+		return -1;
+	rc = side_load(n, &kept, e);
+	if (nc_unlock(n, rc == 0 ? e : NULL) != 0)
+		rc = -1;
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < (size_t)n->nix; i++)	/* index order: parents first */
+		if (n->ix[i].line != NULL) {
+			buf_add(&b, n->ix[i].line, n->ix[i].len);
+			buf_add(&b, "\n", 1);
+		}
+	if (kept > 0)
+		node_log(n, 1, "%s: %lu side blocks", n->sidepath, (unsigned long)kept);
+	if (b.oom || file_replace(n->sidepath, b.p ? b.p : "", b.n, e) != 0 ||
+	    (n->sidefd = open(n->sidepath, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
+		node_log(n, 0, "warning: %s: cannot rewrite it; side blocks are kept in memory only",
+		    n->sidepath);
+		n->sidefd = -1;
+	}
+	buf_free(&b);
+	return 0;
 }
 
 /* Room for need more bytes and a NUL in b, as buf_add keeps it. */
@@ -542,6 +613,27 @@ side_check(struct node *n, const struct block *b, size_t len, const struct bent 
 
 static int reorg(struct node *n, int32_t tip, struct bu_err *e);
 
+/*
+ * Side blocks also go to dir/side.blk, so that a restart does not forget a
+ * branch that may yet win. It is a cache: no fsync, and a write error only
+ * stops it (with a warning); a torn last line is dropped at the next start.
+ */
+static void
+side_keep(struct node *n, int32_t i)
+{
+	const struct bent *x = &n->ix[i];
+	struct iovec iov[2] = { { x->line, x->len }, { "\n", 1 } };
+
+	if (n->sidefd < 0 || x->line == NULL)
+		return;
+	if (writev(n->sidefd, iov, 2) != (ssize_t)x->len + 1) {
+		node_log(n, 0, "warning: %s: %s; side blocks are kept in memory only",
+		    n->sidepath, strerror(errno));
+		close(n->sidefd);
+		n->sidefd = -1;
+	}
+}
+
 static enum blk_outcome
 add_side(struct node *n, const struct block *b, const char *line, size_t len,
     int32_t parent, struct bu_err *e)
@@ -559,8 +651,10 @@ add_side(struct node *n, const struct block *b, const char *line, size_t len,
 	n->ix[i].len = (uint32_t)len;
 	n->ix[i].height = b->height;
 	n->ix[i].work = work;
-	if (u256_cmp(&work, &n->chain.work) <= 0)
+	if (u256_cmp(&work, &n->chain.work) <= 0) {
+		side_keep(n, i);
 		return BLK_SIDE;
+	}
 	if (reorg(n, i, e) != 0)
 		return e->code == BU_EXIT_SYSTEM ? BLK_ERROR : BLK_INVALID;
 	return BLK_ACCEPTED;
@@ -868,6 +962,8 @@ reorg(struct node *n, int32_t tip, struct bu_err *e)
 	}
 	if (rewrite(n, prefix, branch, nb, e) != 0)
 		goto out;
+	for (k = fork + 1; k <= n->chain.height; k++)
+		side_keep(n, n->mainv[k]);	/* the branch that lost */
 	for (k = 0; k < nb; k++) {
 		struct block b;
 		struct bu_err e2;

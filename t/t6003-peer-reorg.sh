@@ -38,4 +38,34 @@ test_expect_success 'groups apart, then joined: every node ends on the heavier b
 	test_grep "reorg depth=3" a1/log
 '
 
+test_expect_success 'a side branch survives a restart (dir/side.blk) and can still win' '
+	test_when_finished "node_stop c" &&
+	node_init c base.blk &&
+	node_start c &&
+	peer-send "$(node_addr c)" <short.part >out &&
+	head -n 3 long.part >long.first &&
+	peer-send "$(node_addr c)" <long.first >out &&
+	test_line_count = 3 out && test_grep ! reject out &&
+	cat base.blk short.part >short.blk && test_cmp short.blk c/chain.blk &&
+	node_stop c &&
+	test_cmp long.first c/side.blk &&
+	node_start c &&
+	tail -n 3 long.part >long.rest &&
+	peer-send "$(node_addr c)" <long.rest >out &&
+	test_grep ! reject out &&
+	test_cmp long.blk c/chain.blk && verify -q c/chain.blk &&
+	test_grep "reorg depth=3" c/log &&
+	cat long.first short.part >expect.side && test_cmp expect.side c/side.blk
+'
+
+test_expect_success 'at start side.blk is compacted; a torn last line is dropped' '
+	test_when_finished "node_stop c" &&
+	{ cat c/side.blk && printf "block height=9 hash=" ; } >c/side.tmp &&
+	mv c/side.tmp c/side.blk &&
+	node_start c &&
+	test_wait_until 10 "grep -q \"side.blk:.*the rest is dropped\" c/log" &&
+	node_stop c &&
+	test_cmp short.part c/side.blk
+'
+
 test_done
