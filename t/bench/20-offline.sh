@@ -41,7 +41,7 @@ i=0
 while [ $i -lt 244 ]; do set -- "$@" "$FIX/mainnet-headers-0-4100.hex"; i=$((i + 1)); done
 n=$((244 * 4101))
 best=0
-for try in 1 2 3; do
+for _ in 1 2 3; do
 	t0=$(ns); "$B/verify" -q --chain bitcoin "$@"; t1=$(ns)
 	r=$(rate $n $((t1 - t0)))
 	[ "$r" -gt "$best" ] && best=$r
@@ -54,10 +54,10 @@ echo "verify --chain bitcoin: $best headers/s over $n headers (best of 3);" \
 append_rate() {
 	"$T/test-mkchain" "$(($1 + 200))" >all
 	head -n $(($1 + 1)) all >c.blk
-	tail -n 200 all >more
+	tail -n 200 all >more.blk
 	"$B/chain-append" -q c.blk </dev/null
 	t0=$(ns)
-	while read -r line; do printf '%s\n' "$line" | "$B/chain-append" -q c.blk; done <more
+	while read -r line; do printf '%s\n' "$line" | "$B/chain-append" -q c.blk; done <more.blk
 	t1=$(ns)
 	"$B/verify" -q c.blk
 	rate 200 $((t1 - t0))
@@ -71,9 +71,11 @@ echo "chain-append (one process per block, fsync each): $small blocks/s on 100 b
 # with accounts, not blocks; test-mkchain pays one account throughout)
 "$T/test-mkchain" 100000 >long.blk
 head -n 10001 long.blk >short.blk
-set -- $("$T/test-elapsed" -r "$B/verify" -q short.blk)
-s_us=$1 s_kb=$2
-set -- $("$T/test-elapsed" -r "$B/verify" -q long.blk)
-l_us=$1 l_kb=$2
+read -r s_us s_kb <<EOF
+$("$T/test-elapsed" -r "$B/verify" -q short.blk)
+EOF
+read -r l_us l_kb <<EOF
+$("$T/test-elapsed" -r "$B/verify" -q long.blk)
+EOF
 echo "verify memory: peak RSS $s_kb KiB on 10,000 blocks ($(rate 10000 $((s_us * 1000))) blocks/s)," \
     "$l_kb KiB on 100,000 ($(rate 100000 $((l_us * 1000))) blocks/s); ratio $(ratio "$l_kb" "$s_kb")"

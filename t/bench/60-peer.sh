@@ -42,15 +42,15 @@ sleep 0.3
 # test-elapsed runs peer-send and polls n9's chain file every 100 us (no
 # fork per poll) until it has grown by the block's line.
 k=0
-: >times
+: >times.us
 while test $k -lt 20; do
 	sed -n "$((k + 1))p" next.blk >one
 	want=$(($(size n9/chain.blk) + $(size one)))
-	test-elapsed -f n9/chain.blk -s $want peer-send -q "127.0.0.1:$(cat n0/port)" <one >>times ||
+	test-elapsed -f n9/chain.blk -s $want peer-send -q "127.0.0.1:$(cat n0/port)" <one >>times.us ||
 		{ echo "60-peer: block $k did not reach n9" >&2; exit 1; }
 	k=$((k + 1))
 done
-sort -n times >sorted
+sort -n times.us >sorted
 med=$(sed -n 10p sorted)
 max=$(tail -n 1 sorted)
 printf '60-peer: block across 10 nodes: median %d.%03d ms, max %d.%03d ms (20 blocks, incl. peer-send)\n' \
