@@ -10,7 +10,7 @@ SRCDIR=${TEST_DIRECTORY%/*}
 man_lint() {
 	(
 		cd "$1" || exit
-		for page in man/man?/*.?
+		for page in man/*.[157]
 		do
 			test -f "$page" || continue
 			mandoc -Tlint -W warning "$page" 2>&1 ||
@@ -19,7 +19,7 @@ man_lint() {
 	)
 }
 
-# man_missing ROOT: the commands in ROOT/cmd that have no page in man1
+# man_missing ROOT: the commands in ROOT/cmd that have no page in man (section 1)
 man_missing() {
 	(
 		cd "$1" || exit
@@ -27,17 +27,17 @@ man_missing() {
 		do
 			test -f "$src" || continue
 			name=${src#cmd/}
-			test -f "man/man1/${name%.c}.1" ||
-			echo "$src: no man/man1/${name%.c}.1"
+			test -f "man/${name%.c}.1" ||
+			echo "$src: no man/${name%.c}.1"
 		done
 	)
 }
 
-# man_sections ROOT: the sections each page in ROOT/man/man1 lacks
+# man_sections ROOT: the sections each page in ROOT/man (section 1) lacks
 man_sections() {
 	(
 		cd "$1" || exit
-		for page in man/man1/*.1
+		for page in man/*.1
 		do
 			test -f "$page" || continue
 			for section in NAME SYNOPSIS DESCRIPTION 'EXIT STATUS' EXAMPLES 'SEE ALSO'
@@ -51,10 +51,10 @@ man_sections() {
 
 # a page to check the checks with: mandoc warns about the section order
 write_pages() {
-	mkdir -p fake/cmd fake/man/man1 fake/man/man5 &&
+	mkdir -p fake/cmd fake/man &&
 	: >fake/cmd/good.c &&
 	: >fake/cmd/orphan.c &&
-	cat >fake/man/man1/good.1 <<-\EOF &&
+	cat >fake/man/good.1 <<-\EOF &&
 	.Dd November 21, 2026
 	.Dt GOOD 1
 	.Os
@@ -76,7 +76,7 @@ write_pages() {
 	.Sh SEE ALSO
 	.Xr cat 1
 	EOF
-	cat >fake/man/man5/bad.5 <<-\EOF
+	cat >fake/man/bad.5 <<-\EOF
 	.Dd November 21, 2026
 	.Dt BAD 5
 	.Os
@@ -95,12 +95,12 @@ test_expect_success MANDOC 'every man page is mandoc -Tlint clean' '
 	test_must_be_empty lint
 '
 
-test_expect_success 'every command has a page in man1' '
+test_expect_success 'every command has a section-1 page in man/' '
 	man_missing "$SRCDIR" >missing &&
 	test_must_be_empty missing
 '
 
-test_expect_success 'every man1 page has the required sections' '
+test_expect_success 'every section-1 page has the required sections' '
 	man_sections "$SRCDIR" >sections &&
 	test_must_be_empty sections
 '
@@ -108,22 +108,22 @@ test_expect_success 'every man1 page has the required sections' '
 test_expect_success MANDOC 'the lint check catches a warning' '
 	write_pages &&
 	man_lint fake >lint &&
-	test_grep "^mandoc: man/man5/bad.5:9:2: WARNING: sections out of conventional order" lint &&
-	test_grep "^man/man5/bad.5: mandoc -Tlint exited with [1-9]" lint &&
+	test_grep "^mandoc: man/bad.5:9:2: WARNING: sections out of conventional order" lint &&
+	test_grep "^man/bad.5: mandoc -Tlint exited with [1-9]" lint &&
 	test_grep -v good.1 lint
 '
 
 test_expect_success 'the completeness checks catch a missing page and section' '
 	write_pages &&
-	cp fake/man/man5/bad.5 fake/man/man1/bad.1 &&
+	cp fake/man/bad.5 fake/man/bad.1 &&
 	man_missing fake >missing &&
-	echo "cmd/orphan.c: no man/man1/orphan.1" >expect &&
+	echo "cmd/orphan.c: no man/orphan.1" >expect &&
 	test_cmp expect missing &&
 	man_sections fake >sections &&
 	cat >expect <<-\EOF &&
-	man/man1/bad.1: no EXIT STATUS section
-	man/man1/bad.1: no EXAMPLES section
-	man/man1/bad.1: no SEE ALSO section
+	man/bad.1: no EXIT STATUS section
+	man/bad.1: no EXAMPLES section
+	man/bad.1: no SEE ALSO section
 	EOF
 	test_cmp expect sections
 '
