@@ -85,21 +85,12 @@ block_seal(struct block *b, const struct toks *t, struct bu_err *e)
 
 	b->ntx = 0;
 	for (i = 0; i < t->n; i++) {
-		if (b->ntx == b->cap) {
-			size_t ncap = b->cap ? 2 * b->cap : 16;
-			struct tx *nt = realloc(b->txs, ncap * sizeof *nt);
-
-			if (nt == NULL)
-				return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
-			b->txs = nt;
-			b->cap = ncap;
-		}
-		if (tx_parse(&b->txs[b->ntx], t->text.p + t->off[i], t->len[i], e) != 0)
+		if (block_push_tx(b, e) != 0 ||
+		    tx_parse(&b->txs[b->ntx - 1], t->text.p + t->off[i], t->len[i], e) != 0)
 			return -1;
 		if (t->len[i] == 64)
 			return bu_fail(e, BU_EXIT_INVALID, "bad-txns-64byte",
 			    "tx %zu is exactly 64 bytes", i);
-		b->ntx++;
 	}
 	if ((ids = malloc((2 * t->n + 1) * 32)) == NULL)
 		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");

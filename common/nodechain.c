@@ -429,28 +429,6 @@ nc_side_open(struct node *n, struct bu_err *e)
 	return 0;
 }
 
-/* Room for need more bytes and a NUL in b, as buf_add keeps it. */
-static int
-buf_room(struct buf *b, size_t need)
-{
-	size_t ncap = b->cap ? b->cap : 256;
-	char *p;
-
-	if (b->oom)
-		return -1;
-	if (b->n + need + 1 <= b->cap)
-		return 0;
-	while (ncap < b->n + need + 1)
-		ncap *= 2;
-	if ((p = realloc(b->p, ncap)) == NULL) {
-		b->oom = 1;
-		return -1;
-	}
-	b->p = p;
-	b->cap = ncap;
-	return 0;
-}
-
 int
 nc_line(struct node *n, int32_t i, struct buf *out)
 {
@@ -464,7 +442,7 @@ nc_line(struct node *n, int32_t i, struct buf *out)
 		buf_add(out, n->pend.p + (x->off - (n->end - n->pend.n)), x->len);
 		return out->oom ? -1 : 0;
 	}
-	if (buf_room(out, x->len) != 0 ||
+	if (buf_reserve(out, x->len) != 0 ||
 	    pread(n->chainfd, out->p + out->n, x->len, (off_t)x->off) != (ssize_t)x->len)
 		return -1;
 	out->n += x->len;

@@ -346,8 +346,8 @@ parse_raw(struct block *b, const char *line, size_t len, struct bu_err *e)
 	return 0;
 }
 
-static int
-push_tx(struct block *b, struct bu_err *e)
+int
+block_push_tx(struct block *b, struct bu_err *e)
 {
 	if (b->ntx == b->cap) {
 		size_t ncap = b->cap ? 2 * b->cap : 16;
@@ -412,7 +412,7 @@ block_parse(struct block *b, const char *line, size_t len, int raw_ok,
 
 		if (keyed(&cur, end, ' ', "tx", &v, &more, e) != 0)
 			return -1;
-		if (push_tx(b, e) != 0)
+		if (block_push_tx(b, e) != 0)
 			return -1;
 		if (tx_parse(&b->txs[b->ntx - 1], v.p, v.n, e) != 0) {
 			char inner[sizeof e->msg];
@@ -478,31 +478,33 @@ tx_id(unsigned char out[32], const struct tx *t)
 	sha256d(t->tok.p, t->tok.n, out);
 }
 
-static void
-buf_grow(struct buf *b, size_t need)
+int
+buf_reserve(struct buf *b, size_t need)
 {
 	size_t ncap;
 	char *n;
 
-	if (b->oom || b->n + need + 1 <= b->cap)
-		return;
+	if (b->oom)
+		return -1;
+	if (b->n + need + 1 <= b->cap)
+		return 0;
 	ncap = b->cap ? b->cap : 256;
 	while (ncap < b->n + need + 1)
 		ncap *= 2;
 	n = realloc(b->p, ncap);
 	if (n == NULL) {
 		b->oom = 1;
-		return;
+		return -1;
 	}
 	b->p = n;
 	b->cap = ncap;
+	return 0;
 }
 
 void
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	buf_grow(b, n);
-	if (b->oom)
+	if (buf_reserve(b, n) != 0)
 		return;
 	memcpy(b->p + b->n, p, n);
 	b->n += n;
@@ -528,8 +530,7 @@ buf_fmt(struct buf *b, const char *fmt, ...)
 		b->oom = 1;
 		return;
 	}
-	buf_grow(b, (size_t)n);
-	if (b->oom)
+	if (buf_reserve(b, (size_t)n) != 0)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap);

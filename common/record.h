@@ -69,6 +69,8 @@ void block_free(struct block *b);
  * outlive b. Every rejection says which field. raw_ok accepts 160-hex
  * headers. Returns 0 or -1 (e->reason "bad-syntax").
  */
+/* One more (unset) transaction slot at b->txs[b->ntx - 1]. */
+int block_push_tx(struct block *b, struct bu_err *e);
 int block_parse(struct block *b, const char *line, size_t len, int raw_ok,
     struct bu_err *e);
 int tx_parse(struct tx *t, const char *tok, size_t len, struct bu_err *e);
@@ -86,6 +88,8 @@ struct buf {
 	size_t n, cap;
 	int oom;
 };
+/* Room for need more bytes and a NUL: 0, or -1 (oom set) when memory ran out. */
+int buf_reserve(struct buf *b, size_t need);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_str(struct buf *b, const char *s);
 void buf_fmt(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
