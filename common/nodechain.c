@@ -363,9 +363,9 @@ nc_close(struct node *n)
 	n->sidefd = -1;
 }
 
-/* Offer each line of dir/side.blk as if a peer sent it; 0, or -1 on a system error. */
+/* Offer each line of dir/side.blk as if a peer sent it, counting them; 0, or -1 on a system error. */
 static int
-side_load(struct node *n, size_t *kept, struct bu_err *e)
+side_load(struct node *n, size_t *kept, size_t *nread, struct bu_err *e)
 {
 	struct lines r;
 	const char *line;
@@ -383,6 +383,7 @@ side_load(struct node *n, size_t *kept, struct bu_err *e)
 	while ((got = lines_next(&r, &line, &len, &le)) > 0) {
 		enum blk_outcome o = nc_block(n, line, len, h, &le);
 
+		(*nread)++;
 		if (o == BLK_ERROR) {
 			*e = le;
 			lines_close(&r);
@@ -390,9 +391,11 @@ side_load(struct node *n, size_t *kept, struct bu_err *e)
 		}
 		*kept += o == BLK_SIDE || o == BLK_ACCEPTED;
 	}
-	if (got < 0)
+	if (got < 0) {
+		(*nread)++;	/* the torn line: rewrite the file without it */
 		node_log(n, 0, "warning: %s:%lu: %s: the rest is dropped", n->sidepath,
 		    (unsigned long)r.lineno, le.reason);
+	}
 	lines_close(&r);
 	return 0;
 }
@@ -401,13 +404,13 @@ int
 nc_side_open(struct node *n, struct bu_err *e)
 {
 	struct buf b = { 0 };
-	size_t i, kept = 0;
+	size_t i, kept = 0, nread = 0;
 	int rc;
 
 	n->sidefd = -1;
 	if (nc_lock(n, e) != 0)
 		return -1;
-	rc = side_load(n, &kept, e);
+	rc = side_load(n, &kept, &nread, e);
 	if (nc_unlock(n, rc == 0 ? e : NULL) != 0)
 		rc = -1;
 	if (rc != 0)
@@ -419,8 +422,9 @@ nc_side_open(struct node *n, struct bu_err *e)
 		}
 	if (kept > 0)
 		node_log(n, 1, "%s: %lu side blocks", n->sidepath, (unsigned long)kept);
-	if (b.oom || file_replace(n->sidepath, b.p ? b.p : "", b.n, e) != 0 ||
-	    (n->sidefd = open(n->sidepath, O_WRONLY | O_APPEND | O_CLOEXEC)) < 0) {
+	/* an empty or missing file needs no rewrite (and no fsync at start) */
+	if ((nread > 0 && (b.oom || file_replace(n->sidepath, b.p ? b.p : "", b.n, e) != 0)) ||
+	    (n->sidefd = open(n->sidepath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)) < 0) {
 		node_log(n, 0, "warning: %s: cannot rewrite it; side blocks are kept in memory only",
 		    n->sidepath);
 		n->sidefd = -1;
