@@ -63,20 +63,26 @@ chain_subsidy(const struct params *p, uint32_t height)
 	return halvings >= 64 ? 0 : p->subsidy >> halvings;
 }
 
-uint32_t
-chain_mtp(const struct chain *c)
+static uint32_t
+median_time(const uint32_t *times, unsigned n)
 {
 	uint32_t t[MTP_SPAN];
 	unsigned i, j;
 
-	for (i = 0; i < c->ntimes; i++) {
-		uint32_t v = c->times[i];
+	for (i = 0; i < n; i++) {
+		uint32_t v = times[i];
 
 		for (j = i; j > 0 && t[j - 1] > v; j--)
 			t[j] = t[j - 1];
 		t[j] = v;
 	}
-	return t[c->ntimes / 2];
+	return t[n / 2];
+}
+
+uint32_t
+chain_mtp(const struct chain *c)
+{
+	return median_time(c->times, c->ntimes);
 }
 
 uint32_t
@@ -95,19 +101,42 @@ params_retarget(const struct params *p, const u256 *powlimit, uint32_t last_bits
 	return retarget_bits(last_bits, ts, span, powlimit);
 }
 
+void
+chain_hctx(const struct chain *c, struct hctx *x)
+{
+	x->height = c->height + 1;
+	memcpy(x->prev, c->tip, 32);
+	x->prev_bits = c->tip_bits;
+	x->prev_time = c->times[(c->tpos + MTP_SPAN - 1) % MTP_SPAN];
+	memcpy(x->times, c->times, sizeof x->times);
+	x->ntimes = c->ntimes;
+	x->have_first = c->have_anchor && c->p.retarget != 0 &&
+	    (uint64_t)c->anchor_height + c->p.retarget == x->height;
+	x->first_time = c->anchor_time;
+}
+
+uint32_t
+chain_hctx_bits(const struct chain *c, const struct hctx *x)
+{
+	if (c->p.retarget == 0 || x->height % c->p.retarget != 0)
+		return x->prev_bits;
+	if (!x->have_first)
+		return 0;
+	return params_retarget(&c->p, &c->powlimit, x->prev_bits,
+	    (int64_t)x->prev_time - (int64_t)x->first_time);
+}
+
 /* The bits block `height` must carry; 0 when its window is outside a slice. */
 uint32_t
 chain_required_bits(const struct chain *c, uint32_t height)
 {
-	int64_t actual;
+	struct hctx x;
 
-	if (c->p.retarget == 0 || height % c->p.retarget != 0)
-		return c->tip_bits;
-	if (!c->have_anchor || (uint64_t)c->anchor_height + c->p.retarget != height)
-		return 0;
-	actual = (int64_t)c->times[(c->tpos + MTP_SPAN - 1) % MTP_SPAN] -
-	    (int64_t)c->anchor_time;
-	return params_retarget(&c->p, &c->powlimit, c->tip_bits, actual);
+	chain_hctx(c, &x);
+	x.height = height;
+	x.have_first = c->have_anchor && c->p.retarget != 0 &&
+	    (uint64_t)c->anchor_height + c->p.retarget == height;
+	return chain_hctx_bits(c, &x);
 }
 
 static void
@@ -139,36 +168,64 @@ check_pow(const struct chain *c, const struct block *b, const unsigned char hash
 	return 0;
 }
 
-static int
-check_link(const struct chain *c, const struct block *b, uint32_t height,
-    struct bu_err *e)
+int
+chain_time_too_new(const struct chain *c, uint32_t time)
 {
-	char want[65];
-
-	if (memcmp(b->h.prev, c->tip, 32) != 0) {
-		bu_hex_rev(want, c->tip);
-		return bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
-		    "prev is not the tip %s", want);
-	}
-	if (!b->raw && b->height != height)
-		return bu_fail(e, BU_EXIT_INVALID, "bad-height",
-		    "height %lu, but the parent is at %lu",
-		    (unsigned long)b->height, (unsigned long)(height - 1));
-	return 0;
+	return (int64_t)time > c->o.now + MAX_FUTURE;
 }
 
 static int
-check_time(const struct chain *c, const struct block *b, struct bu_err *e)
+check_time(const struct chain *c, const struct hctx *x, const struct block *b,
+    struct bu_err *e)
 {
-	if (c->ntimes > 0 && b->h.time <= chain_mtp(c))
+	uint32_t mtp;
+
+	if (x != NULL && x->ntimes > 0 && b->h.time <= (mtp = median_time(x->times, x->ntimes)))
 		return bu_fail(e, BU_EXIT_INVALID, "time-too-old",
 		    "time %lu is not after the median time past %lu",
-		    (unsigned long)b->h.time, (unsigned long)chain_mtp(c));
-	if ((int64_t)b->h.time > c->o.now + MAX_FUTURE)
+		    (unsigned long)b->h.time, (unsigned long)mtp);
+	if (chain_time_too_new(c, b->h.time))
 		return bu_fail(e, BU_EXIT_INVALID, "time-too-new",
 		    "time %lu is more than two hours after the clock %lld",
 		    (unsigned long)b->h.time, (long long)c->o.now);
 	return 0;
+}
+
+static int
+check_link(const struct chain *c, const struct hctx *x, const struct block *b,
+    struct bu_err *e)
+{
+	char want[65];
+	uint32_t bits;
+
+	if (memcmp(b->h.prev, x->prev, 32) != 0) {
+		bu_hex_rev(want, x->prev);
+		return bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
+		    "prev is not the tip %s", want);
+	}
+	if (!b->raw && b->height != x->height)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-height",
+		    "height %lu, but the parent is at %lu",
+		    (unsigned long)b->height, (unsigned long)(x->height - 1));
+	bits = chain_hctx_bits(c, x);
+	if (bits != 0 && b->h.bits != bits)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-diffbits",
+		    "bits %08lx, but the chain requires %08lx",
+		    (unsigned long)b->h.bits, (unsigned long)bits);
+	return 0;
+}
+
+int
+chain_check_header(const struct chain *c, const struct hctx *x, const struct block *b,
+    const unsigned char hash[32], u256 *target, struct bu_err *e)
+{
+	if (x != NULL && check_link(c, x, b, e) != 0)
+		return -1;
+	if (check_pow(c, b, hash, target, e) != 0)
+		return -1;
+	if (!b->raw && memcmp(b->hash, hash, 32) != 0)
+		return bad(e, "bad-hash", "the hash field does not match the header%s", "");
+	return check_time(c, x, b, e);
 }
 
 static int
@@ -236,11 +293,11 @@ txerr(struct bu_err *e, size_t i)
 	return bu_fail(e, e->code, reason, "tx %zu: %.200s", i, inner);
 }
 
+/* Coinbase first with the block's height; no second coinbase, no params. */
 static int
-check_txs(struct chain *c, const struct block *b, uint32_t height, struct bu_err *e)
+check_shape(const struct block *b, uint32_t height, struct bu_err *e)
 {
 	const struct tx *cb = &b->txs[0];
-	uint64_t fees = 0, limit;
 	size_t i;
 
 	if (cb->kind != TX_COINBASE)
@@ -249,17 +306,30 @@ check_txs(struct chain *c, const struct block *b, uint32_t height, struct bu_err
 		return bu_fail(e, BU_EXIT_INVALID, "bad-cb-height",
 		    "coinbase height %lu in block %lu",
 		    (unsigned long)cb->u.cb.height, (unsigned long)height);
+	for (i = 1; i < b->ntx; i++) {
+		if (b->txs[i].kind == TX_COINBASE)
+			return bu_fail(e, BU_EXIT_INVALID, "bad-cb-multiple",
+			    "tx %zu: a second coinbase", i);
+		if (b->txs[i].kind == TX_PARAMS)
+			return bu_fail(e, BU_EXIT_INVALID, "bad-txns-params",
+			    "tx %zu: params outside the genesis block", i);
+	}
+	return 0;
+}
+
+/* Rules 5 and 6 against the ledger. */
+static int
+apply_txs(struct chain *c, const struct block *b, uint32_t height, struct bu_err *e)
+{
+	const struct tx *cb = &b->txs[0];
+	uint64_t fees = 0, limit;
+	size_t i;
+
 	if (ledger_mature(&c->ledger, height, e) != 0)
 		return -1;
 	for (i = 1; i < b->ntx; i++) {
 		const struct tx *t = &b->txs[i];
 
-		if (t->kind == TX_COINBASE)
-			return bu_fail(e, BU_EXIT_INVALID, "bad-cb-multiple",
-			    "tx %zu: a second coinbase", i);
-		if (t->kind == TX_PARAMS)
-			return bu_fail(e, BU_EXIT_INVALID, "bad-txns-params",
-			    "tx %zu: params outside the genesis block", i);
 		if (t->kind != TX_TRANSFER)
 			continue;
 		if (chain_transfer(c, t, e) != 0)
@@ -365,44 +435,86 @@ advance(struct chain *c, const struct block *b, uint32_t height,
 }
 
 static int
-check_header(struct chain *c, const struct block *b, uint32_t height,
-    const unsigned char hash[32], u256 *target, struct bu_err *e)
+check_header(struct chain *c, const struct block *b, const unsigned char hash[32],
+    u256 *target, struct bu_err *e)
 {
-	int trusted = c->empty && c->o.sliced;
+	struct hctx x;
 
 	if (c->o.bitcoin && !b->raw)
 		return bad(e, "bad-syntax", "--chain bitcoin reads raw 160-hex headers only%s", "");
-	if (!c->empty && check_link(c, b, height, e) != 0)
-		return -1;
-	if (!c->empty) {
-		uint32_t want = chain_required_bits(c, height);
+	if (c->empty)
+		return chain_check_header(c, NULL, b, hash, target, e);
+	chain_hctx(c, &x);
+	return chain_check_header(c, &x, b, hash, target, e);
+}
 
-		if (want != 0 && b->h.bits != want)
-			return bu_fail(e, BU_EXIT_INVALID, "bad-diffbits",
-			    "bits %08lx, but the chain requires %08lx",
-			    (unsigned long)b->h.bits, (unsigned long)want);
-	}
-	if (check_pow(c, b, hash, target, e) != 0)
+static int
+check_length(const struct chain *c, const struct block *b, size_t len, struct bu_err *e)
+{
+	if (!b->raw && len + 1 > c->p.maxblock)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-blk-length",
+		    "block line is %zu bytes, more than maxblock %lu", len + 1,
+		    (unsigned long)c->p.maxblock);
+	return 0;
+}
+
+/* Merkle and shape; the genesis block's shape was checked with its params. */
+static int
+check_txs(struct chain *c, const struct block *b, uint32_t height, int *mutated,
+    struct bu_err *e)
+{
+	*mutated = 0;
+	if (b->raw)
+		return 0;
+	if (check_merkle(c, b, e) != 0) {
+		*mutated = 1;
 		return -1;
-	if (!b->raw && memcmp(b->hash, hash, 32) != 0)
-		return bad(e, "bad-hash", "the hash field does not match the header%s", "");
-	if (trusted && (int64_t)b->h.time > c->o.now + MAX_FUTURE)
-		return bad(e, "time-too-new", "time is more than two hours after the clock%s", "");
-	return trusted ? 0 : check_time(c, b, e);
+	}
+	if (c->o.headers_only || (height == 0 && !c->o.sliced))
+		return 0;
+	return check_shape(b, height, e);
+}
+
+int
+chain_check_block(struct chain *c, const struct block *b, uint32_t height, size_t len,
+    int *mutated, struct bu_err *e)
+{
+	*mutated = 0;
+	if (check_length(c, b, len, e) != 0)
+		return -1;
+	return check_txs(c, b, height, mutated, e);
 }
 
 static int
 check_body(struct chain *c, const struct block *b, uint32_t height, struct bu_err *e)
 {
-	if (b->raw)
-		return 0;
-	if (check_merkle(c, b, e) != 0)
+	int mutated;
+
+	if (check_txs(c, b, height, &mutated, e) != 0)
 		return -1;
-	if (c->o.headers_only)
+	if (b->raw || c->o.headers_only || (height == 0 && !c->o.sliced))
 		return 0;
-	if (height == 0 && !c->o.sliced)
-		return 0;
-	return check_txs(c, b, height, e);
+	return apply_txs(c, b, height, e);
+}
+
+void
+chain_rewind(struct chain *c, const struct chain_tip *t, struct ledger_mark m)
+{
+	unsigned i;
+
+	c->height = t->height;
+	memcpy(c->tip, t->hash, 32);
+	c->tip_bits = t->bits;
+	for (i = 0; i < t->ntimes; i++)
+		c->times[i] = t->times[i];
+	c->ntimes = t->ntimes;
+	c->tpos = t->ntimes % MTP_SPAN;
+	c->have_anchor = t->have_anchor;
+	c->anchor_time = t->anchor_time;
+	c->anchor_height = t->anchor_height;
+	c->work = t->work;
+	c->ntx = t->ntx;
+	ledger_rollback(&c->ledger, m);
 }
 
 int
@@ -421,22 +533,19 @@ chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *
 		bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 		goto fail;
 	}
-	if (!b->raw && len + 1 > c->p.maxblock) {
-		bu_fail(e, BU_EXIT_INVALID, "bad-blk-length",
-		    "block line is %zu bytes, more than maxblock %lu", len + 1,
-		    (unsigned long)c->p.maxblock);
+	if (check_length(c, b, len, e) != 0)
 		goto fail;
-	}
 	mark = ledger_mark(&c->ledger);
 	header_hash(hash, &b->h);
-	if (check_header(c, b, height, hash, &target, e) != 0 ||
+	if (check_header(c, b, hash, &target, e) != 0 ||
 	    (c->empty && check_genesis_id(c, hash, e) != 0) ||
 	    check_body(c, b, height, e) != 0) {
 		if (c->ledger.tab != NULL)
 			ledger_rollback(&c->ledger, mark);
 		goto fail;
 	}
-	ledger_commit(&c->ledger);
+	if (!c->o.undo)
+		ledger_commit(&c->ledger);
 	advance(c, b, height, hash, &target);
 	return 0;
 fail:

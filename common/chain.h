@@ -19,6 +19,7 @@ struct chain_opts {
 	int sliced;		/* first block: a trusted header at start_height */
 	uint32_t start_height;
 	int64_t now;		/* the clock, for time-too-new */
+	int undo;		/* keep the ledger's journal across blocks, for chain_rewind */
 };
 
 struct chain {
@@ -45,6 +46,29 @@ struct chain {
 	size_t idcap;
 };
 
+/* What the rules of a header need from the chain below it (SPEC section 4, rules 1-4). */
+struct hctx {
+	uint32_t height;		/* of the header checked */
+	unsigned char prev[32];		/* its parent's hash */
+	uint32_t prev_bits, prev_time;
+	uint32_t times[MTP_SPAN];	/* up to 11 times ending with the parent's, any order */
+	unsigned ntimes;
+	int have_first;			/* at a retarget height: the time of block height - retarget */
+	uint32_t first_time;
+};
+
+/* The tip state chain_accept leaves after a block: what chain_rewind restores. */
+struct chain_tip {
+	uint32_t height, bits;
+	unsigned char hash[32];
+	uint32_t times[MTP_SPAN];	/* oldest first, ending with the tip's */
+	unsigned ntimes;
+	int have_anchor;		/* the last block at a multiple of retarget */
+	uint32_t anchor_time, anchor_height;
+	u256 work;
+	uint64_t ntx;
+};
+
 void chain_init(struct chain *c, const struct chain_opts *o);
 void chain_free(struct chain *c);
 /*
@@ -56,6 +80,30 @@ int chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_e
 
 /* Rules any block needs, given its chain's state. */
 uint32_t chain_required_bits(const struct chain *c, uint32_t height);
+/* The context of the block that would follow c's tip. */
+void chain_hctx(const struct chain *c, struct hctx *x);
+/* The bits a header at x->height must carry; 0 when x cannot tell (a slice's first window). */
+uint32_t chain_hctx_bits(const struct chain *c, const struct hctx *x);
+/*
+ * Rules 1-4 for the header of b, whose computed hash is hash, on top of x
+ * (NULL: the first block of a file, which has no parent); target gets its
+ * target. The same code checks every header, in a file or off the wire.
+ */
+int chain_check_header(const struct chain *c, const struct hctx *x, const struct block *b,
+    const unsigned char hash[32], u256 *target, struct bu_err *e);
+/* Rule 4's second half: more than two hours ahead of the clock (not yet acceptable). */
+int chain_time_too_new(const struct chain *c, uint32_t time);
+/*
+ * The rules that need only the block and its height: its length, merkle
+ * root, the 64-byte and duplicate-txid rules, and the shape of its
+ * transactions (coinbase first, no second coinbase or params). On a
+ * failure *mutated says whether the transactions do not match the header
+ * (the header may still be good) rather than the block being invalid.
+ */
+int chain_check_block(struct chain *c, const struct block *b, uint32_t height, size_t len,
+    int *mutated, struct bu_err *e);
+/* Back to an earlier tip of the same chain: t from the caller's index, m the ledger's mark then. */
+void chain_rewind(struct chain *c, const struct chain_tip *t, struct ledger_mark m);
 /* Bitcoin's retarget: actual timespan clamped to [T/4, 4T], T = retarget x spacing. */
 uint32_t params_retarget(const struct params *p, const u256 *powlimit,
     uint32_t last_bits, int64_t actual);
