@@ -57,7 +57,7 @@ main(int argc, char *argv[])
 	};
 	struct node_opts o = { .port = NODE_DEFAULT_PORT, .max_in = 32, .max_out = 8,
 	    .hello_timeout = 10, .bantime = 86400 };
-	static struct node n;
+	struct node *n;
 	struct sigaction sa;
 	struct bu_err e;
 	uint64_t v;
@@ -95,11 +95,11 @@ main(int argc, char *argv[])
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (node_open(&n, &o, &e) != 0) {
-		node_close(&n);
+		node_close(n);
 		return report_exit(&e, BU_EXIT_INVALID);
 	}
-	rc = node_run(&n, &stop, &e);
-	node_close(&n);
+	rc = node_run(n, &stop, &e);
+	node_close(n);
 	if (rc != 0)
 		return report_exit(&e, BU_EXIT_SYSTEM);
 	return 0;

@@ -1,4 +1,4 @@
-/* node.c: the node's poll loop: connections, handshake, messages, relay, peers */
+/* node.c: the node's poll loop: connections, handshake, messages, relay, sync, peers */
 #include "node.h"
 
 #include <errno.h>
@@ -10,14 +10,96 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mempool.h"
+#include "net.h"
+#include "peers.h"
+#include "store.h"
+
 #ifndef BU_SEEDS
 #define BU_SEEDS ""
 #endif
 
-static int fatal_err;
-static struct bu_err fatal_e;
+#define NODE_ADDR_MAX 1000	/* addresses per addr message */
+#define NODE_MIN_LINE (STORE_HEADERS_MAX * 161 + 64)	/* a full headers message */
+#define NODE_TX_INFLIGHT 2000	/* unanswered getdata tx per peer */
+#define NODE_GETDATA_MAX 500	/* hashes per getdata */
+#define NODE_INV_BATCH 500	/* blocks per getblocks answer */
+#define NODE_PEER_BLOCKS 1000	/* blocks in flight from one peer */
+#define NODE_WINDOW 2048	/* heights ahead of the first missing block */
+#define NODE_WINDOW_BYTES (64u << 20)	/* downloaded blocks waiting for their parents */
+#define NODE_BAN_SCORE 100
+#define NODE_CONNECT_MS 5000	/* an outbound connect may take this long */
+#define NODE_PING_MS 30000	/* ping a peer silent this long */
+#define NODE_IDLE_MS 90000	/* and drop it when it stays silent this long */
+#define NODE_BLOCK_MS 4000	/* a peer with blocks in flight must deliver one this often */
+#define NODE_HEADERS_MS 10000	/* an unanswered getheaders is asked again after this */
+#define NODE_PEERS_SAVE_MS 1000	/* write the peers file at most this often */
+#define NODE_HOUSE_MS 200	/* timers, dialing, other writers of the chain file */
+#define NODE_SYNC_IDLE_MS 2	/* fsync queued blocks once the wire is quiet this long */
+#define NODE_POLL_MS 100
+#define NODE_OUTQ_PAUSE (4u << 20)	/* stop reading a peer whose output backs up */
+#define NODE_OUTQ_MAX (64u << 20)
+#define NODE_UNCONNECTED 10	/* headers messages that do not connect, before a score */
 
-void
+enum conn_state { C_CONNECTING, C_HELLO, C_READY, C_CLOSED };
+
+struct conn {
+	int fd;
+	enum conn_state st;
+	int outbound, client, sent_getaddr;
+	uint32_t id;			/* the source tag of the blocks it sends */
+	char name[NET_ADDRLEN];		/* remote address as connected */
+	char listen[NET_ADDRLEN];	/* where the peer listens, once known */
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	struct netin in;
+	struct netout out;
+	int64_t opened_ms, heard_ms, ping_ms;
+	uint64_t ping_nonce, nonce;
+	u256 work;			/* as its hello tells */
+	int score;
+	size_t txflight;		/* getdata tx sent and unanswered */
+	struct hsync *hs;		/* header sync with it */
+	int32_t best;			/* the most-work header it is known to have, or -1 */
+	int64_t hdr_ms;			/* when a getheaders went out unanswered, 0: none */
+	int unconnected;		/* headers in a row that did not connect */
+	int32_t *flight;		/* blocks asked of it */
+	size_t nflight, capflight;
+	int64_t flight_ms;		/* its last block delivered, or the first asked */
+};
+
+struct node {
+	struct node_opts o;
+	char peerspath[4096], banspath[4096];
+	struct store *st;
+	struct mempool mp;
+	struct buf back;		/* transactions of blocks a reorg took off, to put back */
+	int pool_stale;
+	struct peers peers;
+	struct bans bans;
+	int peers_dirty;
+	int64_t peers_save_ms;	/* the peers file is written at most once a second */
+	struct conn *c[NODE_MAXCONN];
+	size_t nc;
+	uint32_t next_id;
+	unsigned char *asked;	/* per store entry: a getdata for it is out */
+	size_t capasked;
+	size_t fetch_from;	/* the connection the next download round starts at */
+	int lfd[NODE_MAXLIST];
+	size_t nlfd;
+	struct pollfd pf[NODE_MAXLIST + NODE_MAXCONN];
+	uint16_t port;
+	uint64_t nonce;
+	int64_t now, ms;	/* tool clock (seconds), monotonic ms */
+	int must_sync;		/* something goes out that needs the chain file synced */
+	int fatal;
+	struct bu_err fatal_e;
+};
+
+static void node_log(const struct node *n, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
 node_log(const struct node *n, int level, const char *fmt, ...)
 {
 	va_list ap;
@@ -29,6 +111,15 @@ node_log(const struct node *n, int level, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+static void
+fail_with(struct node *n, const struct bu_err *e)
+{
+	if (!n->fatal) {
+		n->fatal = 1;
+		n->fatal_e = *e;
+	}
 }
 
 static void
@@ -103,17 +194,19 @@ misbehave(struct node *n, struct conn *c, int points, const char *reason)
 static void
 send_hello(struct node *n, struct conn *c)
 {
+	const struct chain *ch = store_chain(n->st);
 	char work[65];
 
-	u256_hex(work, &n->chain.work);
+	u256_hex(work, &ch->work);
 	sendf(c, "hello chain=%s height=%lu work=%s port=%u nonce=%016llx agent=blockutils",
-	    n->chain.idhex, (unsigned long)n->chain.height, work, (unsigned)n->port,
+	    ch->idhex, (unsigned long)ch->height, work, (unsigned)n->port,
 	    (unsigned long long)n->nonce);
 }
 
 static struct conn *
 conn_new(struct node *n, int fd, int outbound, const struct sockaddr *sa, socklen_t len)
 {
+	uint32_t maxblock = store_chain(n->st)->p.maxblock;
 	struct conn *c;
 
 	if (n->nc == NODE_MAXCONN || (c = calloc(1, sizeof *c)) == NULL) {
@@ -123,10 +216,12 @@ conn_new(struct node *n, int fd, int outbound, const struct sockaddr *sa, sockle
 	c->fd = fd;
 	c->outbound = outbound;
 	c->st = outbound ? C_CONNECTING : C_HELLO;
+	c->id = ++n->next_id;
+	c->best = -1;
 	memcpy(&c->sa, sa, len);
 	c->salen = len;
 	net_ntop(sa, c->name);
-	c->in.limit = n->chain.p.maxblock > NODE_MIN_LINE ? n->chain.p.maxblock : NODE_MIN_LINE;
+	c->in.limit = maxblock > NODE_MIN_LINE ? maxblock : NODE_MIN_LINE;
 	c->opened_ms = c->heard_ms = n->ms;
 	n->c[n->nc++] = c;
 	return c;
@@ -307,26 +402,346 @@ parse_hello(const char *s, const char *end, struct hello *h)
 	return 0;
 }
 
-/* Ask c for the blocks after our tip, or after first (a block we asked for). */
+/* ---- header sync and block download ---- */
+
+/* "getheaders [first] <locator of our best header>" */
 static void
-send_getblocks_from(struct node *n, struct conn *c, const unsigned char *first)
+send_getheaders(struct node *n, struct conn *c, const unsigned char *first)
 {
 	struct buf b = { 0 };
+	char hex[65];
 
-	nc_locator(n, first, &b);
+	buf_str(&b, "getheaders");
+	if (first != NULL) {
+		bu_hex_rev(hex, first);
+		buf_fmt(&b, " %s", hex);
+	}
+	store_locator(n->st, store_best_header(n->st), &b);
 	send_buf(c, &b);
 	buf_free(&b);
-	n->syncer = c;
-	n->sync_ms = n->ms;
-	c->invs = 0;
-	c->piped = first != NULL;
+	c->hdr_ms = n->ms;
+}
+
+/* c is known to have header i: remember the most-work one. */
+static void
+peer_has(struct node *n, struct conn *c, int32_t i)
+{
+	if (i < 0 || store_failed(n->st, i))
+		return;
+	if (c->best < 0 || store_failed(n->st, c->best) ||
+	    u256_cmp(store_work(n->st, i), store_work(n->st, c->best)) > 0)
+		c->best = i;
+}
+
+static int
+grow_asked(struct node *n)
+{
+	size_t need = store_count(n->st), ncap = n->capasked ? n->capasked : 4096;
+	unsigned char *nv;
+
+	if (need <= n->capasked)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	if ((nv = realloc(n->asked, ncap)) == NULL)
+		return -1;
+	memset(nv + n->capasked, 0, ncap - n->capasked);
+	n->asked = nv;
+	n->capasked = ncap;
+	return 0;
+}
+
+static int
+is_asked(void *arg, int32_t i)
+{
+	const struct node *n = arg;
+
+	return (size_t)i < n->capasked && n->asked[i];
+}
+
+/* Forget that c was asked for i (it came, or c said notfound, or c is gone). */
+static int
+unask(struct node *n, struct conn *c, int32_t i)
+{
+	size_t k;
+
+	for (k = 0; k < c->nflight; k++)
+		if (c->flight[k] == i) {
+			c->flight[k] = c->flight[--c->nflight];
+			if ((size_t)i < n->capasked)
+				n->asked[i] = 0;
+			return 1;
+		}
+	return 0;
+}
+
+static int
+push_flight(struct conn *c, int32_t i)
+{
+	if (c->nflight == c->capflight) {
+		size_t ncap = c->capflight ? 2 * c->capflight : 64;
+		int32_t *nv = realloc(c->flight, ncap * sizeof *nv);
+
+		if (nv == NULL)
+			return -1;
+		c->flight = nv;
+		c->capflight = ncap;
+	}
+	c->flight[c->nflight++] = i;
+	return 0;
+}
+
+/* Ask c for the next blocks on the way to its best header. */
+static void
+fetch_from(struct node *n, struct conn *c)
+{
+	int32_t want[NODE_GETDATA_MAX];
+	size_t k, got, room = NODE_PEER_BLOCKS - c->nflight;
+	struct buf b = { 0 };
+	char hex[65];
+
+	if (room > NODE_GETDATA_MAX)
+		room = NODE_GETDATA_MAX;
+	if (grow_asked(n) != 0)
+		return;
+	got = store_missing(n->st, c->best, NODE_WINDOW, want, room, is_asked, n);
+	if (got == 0)
+		return;
+	if (c->nflight == 0)
+		c->flight_ms = n->ms;
+	buf_str(&b, "getdata block");
+	for (k = 0; k < got && push_flight(c, want[k]) == 0; k++) {
+		n->asked[want[k]] = 1;
+		bu_hex_rev(hex, store_hash(n->st, want[k]));
+		buf_fmt(&b, " %s", hex);
+	}
+	if (k > 0)
+		send_buf(c, &b);
+	buf_free(&b);
+}
+
+/* One round over the peers, each asked for what it can serve, starting at another each round. */
+static void
+fetch_blocks(struct node *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nc; i++) {
+		struct conn *c = n->c[(n->fetch_from + i) % n->nc];
+
+		if (store_side_bytes(n->st) > NODE_WINDOW_BYTES)
+			break;
+		if (c->st == C_READY && !c->client && c->best >= 0 &&
+		    c->nflight + NODE_GETDATA_MAX / 2 <= NODE_PEER_BLOCKS)
+			fetch_from(n, c);
+	}
+	if (n->nc > 0)
+		n->fetch_from = (n->fetch_from + 1) % n->nc;
+}
+
+static int
+parse_hashes(const char *s, const char *end, unsigned char (*out)[32], size_t max)
+{
+	const char *w;
+	size_t wl, k = 0;
+
+	while (s < end) {
+		if (k == max || word(&s, end, &w, &wl) != 0 || bu_unhex_rev(w, wl, out[k]) != 0)
+			return -1;
+		k++;
+	}
+	return (int)k;
 }
 
 static void
-send_getblocks(struct node *n, struct conn *c)
+on_headers(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	send_getblocks_from(n, c, NULL);
+	struct header *hv;
+	struct hdr_result r;
+	struct bu_err e;
+	const char *w;
+	size_t wl, k = 0;
+
+	if ((hv = malloc(STORE_HEADERS_MAX * sizeof *hv)) == NULL)
+		return;
+	while (s < end) {
+		unsigned char raw[80];
+
+		if (k == STORE_HEADERS_MAX || word(&s, end, &w, &wl) != 0 ||
+		    bu_unhex(w, wl, raw, 80) != 0) {
+			free(hv);
+			misbehave(n, c, NODE_BAN_SCORE, "bad-headers");
+			return;
+		}
+		header_from_bytes(&hv[k++], raw);
+	}
+	c->hdr_ms = 0;
+	if (c->hs == NULL && (c->hs = hsync_new()) == NULL) {
+		free(hv);
+		return;
+	}
+	bu_err_clear(&e);
+	if (store_headers(n->st, c->hs, hv, k, &r, &e) != 0) {
+		free(hv);
+		fail_with(n, &e);
+		return;
+	}
+	free(hv);
+	peer_has(n, c, r.best);
+	if (r.invalid) {
+		node_log(n, 0, "headers rejected from %s: %s: %s", c->name, e.reason, e.msg);
+		misbehave(n, c, NODE_BAN_SCORE, e.reason);
+		return;
+	}
+	if (r.unconnected) {
+		if (++c->unconnected % NODE_UNCONNECTED == 0)
+			misbehave(n, c, 20, "unconnected-headers");
+		send_getheaders(n, c, NULL);
+		return;
+	}
+	c->unconnected = 0;
+	if (r.ask)
+		send_getheaders(n, c, r.ask_hash);
 }
+
+static void
+on_getheaders(struct node *n, struct conn *c, const char *s, const char *end)
+{
+	unsigned char (*loc)[32] = malloc(STORE_LOCATOR * sizeof *loc);
+	struct buf b = { 0 };
+	int k;
+
+	if (loc == NULL)
+		return;
+	if ((k = parse_hashes(s, end, loc, STORE_LOCATOR)) <= 0) {
+		free(loc);
+		misbehave(n, c, NODE_BAN_SCORE, "bad-getheaders");
+		return;
+	}
+	buf_str(&b, "headers");
+	store_headers_from(n->st, store_locate(n->st, (const unsigned char (*)[32])loc,
+	    (size_t)k) + 1, STORE_HEADERS_MAX, &b);
+	n->must_sync = 1;	/* what we offer is on disk */
+	send_buf(c, &b);
+	buf_free(&b);
+	free(loc);
+}
+
+/* ---- relay ---- */
+
+static void
+relay(struct node *n, const struct conn *from, const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n->nc; i++) {
+		struct conn *c = n->c[i];
+
+		if (c != from && c->st == C_READY && !c->client) {
+			send_line(c, line, len);
+			n->must_sync = 1;
+		}
+	}
+}
+
+/* New best-chain blocks go out as their headers (or an inv of the tip when too many). */
+static void
+announce_all(struct node *n, const struct conn *from)
+{
+	const int32_t *v;
+	size_t k, nv = store_take_announce(n->st, &v);
+	struct buf b = { 0 };
+	char hex[65];
+
+	if (nv == 0)
+		return;
+	if (nv > STORE_HEADERS_MAX) {
+		bu_hex_rev(hex, store_hash(n->st, v[nv - 1]));
+		buf_fmt(&b, "inv block %s", hex);
+	} else {
+		buf_str(&b, "headers");
+		for (k = 0; k < nv; k++)
+			store_header_hex(n->st, v[k], &b);
+	}
+	if (!b.oom)
+		relay(n, from, b.p, b.n);
+	buf_free(&b);
+}
+
+static void
+relay_tx(struct node *n, const struct conn *from, const unsigned char id[32])
+{
+	char inv[80];
+
+	memcpy(inv, "inv tx ", 7);
+	bu_hex_rev(inv + 7, id);
+	relay(n, from, inv, 7 + 64);
+}
+
+/* Transactions of blocks a reorganization took off: back to the pool, and announced. */
+static void
+put_back(struct node *n)
+{
+	const char *p = n->back.p, *end = n->back.p + n->back.n, *nl;
+	struct chain *ch = store_chain(n->st);
+	struct bu_err e;
+	struct tx t;
+	unsigned char id[32];
+
+	if (n->pool_stale)
+		mempool_revalidate(&n->mp, ch);
+	n->pool_stale = 0;
+	while (p != NULL && p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (mempool_add(&n->mp, ch, p, (size_t)(nl - p), &e) == 0 &&
+		    tx_parse(&t, p, (size_t)(nl - p), &e) == 0) {
+			tx_id(id, &t);
+			relay_tx(n, NULL, id);
+		}
+		p = nl + 1;
+	}
+	n->back.n = 0;
+}
+
+static void
+hook_log(void *arg, int level, const char *msg)
+{
+	node_log(arg, level, "%s", msg);
+}
+
+static void
+hook_connected(void *arg, const struct block *b)
+{
+	struct node *n = arg;
+
+	mempool_drop_block(&n->mp, b);
+	n->pool_stale = 1;
+}
+
+static void
+hook_disconnected(void *arg, const struct block *b)
+{
+	struct node *n = arg;
+	size_t k;
+
+	for (k = 1; k < b->ntx; k++) {
+		buf_add(&n->back, b->txs[k].tok.p, b->txs[k].tok.n);
+		buf_add(&n->back, "\n", 1);
+	}
+	n->pool_stale = 1;
+}
+
+static void
+hook_invalid(void *arg, uint32_t source, const struct bu_err *e)
+{
+	struct node *n = arg;
+	size_t i;
+
+	for (i = 0; i < n->nc; i++)
+		if (n->c[i]->id == source && !n->c[i]->client)
+			misbehave(n, n->c[i], NODE_BAN_SCORE, e->reason);
+}
+
+/* ---- the handshake ---- */
 
 static void
 peer_learned(struct node *n, struct conn *c)
@@ -358,6 +773,7 @@ other_with_nonce(const struct node *n, const struct conn *c, uint64_t nonce)
 static void
 on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 {
+	const struct chain *ch = store_chain(n->st);
 	struct hello h;
 	char key[NET_ADDRLEN];
 	struct peer *p;
@@ -370,8 +786,8 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 		misbehave(n, c, NODE_BAN_SCORE, "bad-hello");
 		return;
 	}
-	if (memcmp(h.chain, n->chain.id, 32) != 0) {
-		sendf(c, "reject hello bad-chain this node follows chain %s", n->chain.idhex);
+	if (memcmp(h.chain, ch->id, 32) != 0) {
+		sendf(c, "reject hello bad-chain this node follows chain %s", ch->idhex);
 		conn_close(n, c, "another chain");
 		return;
 	}
@@ -407,62 +823,126 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 		sendf(c, "getaddr");
 		c->sent_getaddr = 1;
 	}
-	if (!c->client && u256_cmp(&c->work, &n->chain.work) > 0)
-		send_getblocks(n, c);
+	if (!c->client && u256_cmp(&c->work, &ch->work) > 0)
+		send_getheaders(n, c, NULL);
+}
+
+/* ---- blocks and transactions ---- */
+
+/* The hash field of a block line, to see whether it was asked for. */
+static int
+line_hash(const char *line, size_t len, unsigned char h[32])
+{
+	const char *p = memchr(line, ' ', len > 32 ? 32 : len);
+
+	if (p == NULL || (p = memchr(p + 1, ' ', (size_t)(line + len - p - 1))) == NULL ||
+	    (size_t)(line + len - p) < 6 + 64 || memcmp(p, " hash=", 6) != 0)
+		return -1;
+	return bu_unhex_rev(p + 6, 64, h);
 }
 
 static void
-relay(struct node *n, const struct conn *from, const char *line, size_t len)
+verdict_reject(struct conn *c, const char *cmd, const struct bu_err *e)
 {
-	size_t i;
+	sendf(c, "reject %s %s %.200s", cmd, e->reason[0] ? e->reason : "invalid", e->msg);
+}
 
-	for (i = 0; i < n->nc; i++) {
-		struct conn *c = n->c[i];
+static void
+block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const unsigned char h[32],
+    int punish, const struct bu_err *e)
+{
+	char hex[65];
 
-		if (c != from && c->st == C_READY && !c->client) {
-			send_line(c, line, len);
+	bu_hex_rev(hex, h);
+	switch (r) {
+	case BLK_ACCEPTED:
+	case BLK_SIDE:
+		if (n->o.verbosity >= 0)
+			node_log(n, 0, "block %s height=%lu %s from %s", hex,
+			    (unsigned long)store_height(n->st, store_find(n->st, h)),
+			    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
+		if (c->client) {
+			sendf(c, "accepted block %s", hex);
 			n->must_sync = 1;
 		}
+		break;
+	case BLK_ORPHAN:
+		node_log(n, 1, "block %s from %s: parent unknown", hex, c->name);
+		if (c->client)
+			verdict_reject(c, "block", e);
+		else if (c->hdr_ms == 0)
+			send_getheaders(n, c, NULL);
+		break;
+	case BLK_INVALID:
+		node_log(n, 0, "block %s rejected from %s: %s: %s", hex, c->name, e->reason, e->msg);
+		verdict_reject(c, "block", e);
+		if (!c->client && punish)
+			misbehave(n, c, NODE_BAN_SCORE, e->reason);
+		break;
+	case BLK_DUP:
+	case BLK_LOWWORK:
+	case BLK_LATER:
+		node_log(n, 1, "block %s from %s: %s", hex, c->name, e->reason);
+		if (c->client)
+			verdict_reject(c, "block", e);
+		break;
+	case BLK_ERROR:
+		fail_with(n, e);
+		break;
 	}
 }
 
-static int
-has_listener(const struct node *n, const struct conn *from)
+static void
+on_block(struct node *n, struct conn *c, const char *line, size_t len)
 {
-	size_t i;
+	unsigned char h[32];
+	struct bu_err e;
+	enum blk_outcome r;
+	int32_t i = -1;
+	int asked = 0, punish;
 
-	for (i = 0; i < n->nc; i++)
-		if (n->c[i] != from && n->c[i]->st == C_READY && !n->c[i]->client)
-			return 1;
-	return 0;
+	if (line_hash(line, len, h) == 0 && (i = store_find(n->st, h)) >= 0)
+		asked = unask(n, c, i);
+	if (asked)
+		c->flight_ms = n->ms;
+	bu_err_clear(&e);
+	r = store_block(n->st, line, len, c->client || asked, c->id, h, &punish, &e);
+	block_verdict(n, c, r, h, punish, &e);
+	if (!c->client && (r == BLK_ACCEPTED || r == BLK_SIDE || r == BLK_DUP))
+		peer_has(n, c, store_find(n->st, h));
+	if (n->back.n > 0 || n->pool_stale)
+		put_back(n);
 }
 
 static void
-announce_all(struct node *n, const struct conn *from)
+on_tx(struct node *n, struct conn *c, const char *line, size_t len)
 {
-	char line[80] = "inv block ";
-	size_t i;
+	struct tx t;
+	struct bu_err e;
+	unsigned char id[32];
+	char hex[65];
 
-	for (i = 0; i < n->nann && has_listener(n, from); i++) {
-		bu_hex_rev(line + 10, n->ix[n->announce[i]].hash);
-		relay(n, from, line, 10 + 64);
-	}
-	n->nann = 0;
-}
-
-/*
- * Send the getdata held back for c. During a sync they go after the
- * getblocks for the next batch, so that the peer answers with that
- * batch's invs before these blocks and is always one batch ahead.
- */
-static void
-send_getdata(struct conn *c)
-{
-	if (c->gd.n == 0)
+	if (c->txflight > 0)
+		c->txflight--;
+	if (len < 4 || line[2] != ' ') {
+		misbehave(n, c, NODE_BAN_SCORE, "bad-message");
 		return;
-	if (c->st != C_CLOSED && !c->gd.oom)
-		buf_add(netout_tail(&c->out), c->gd.p, c->gd.n);
-	c->gd.n = 0;
+	}
+	if (mempool_add(&n->mp, store_chain(n->st), line + 3, len - 3, &e) != 0) {
+		node_log(n, 1, "tx rejected from %s: %s: %s", c->name, e.reason, e.msg);
+		verdict_reject(c, "tx", &e);
+		if (!c->client && (strcmp(e.reason, "bad-syntax") == 0 ||
+		    strcmp(e.reason, "bad-txns-sig") == 0))
+			misbehave(n, c, NODE_BAN_SCORE, e.reason);
+		return;
+	}
+	tx_parse(&t, line + 3, len - 3, &e);
+	tx_id(id, &t);
+	bu_hex_rev(hex, id);
+	node_log(n, 0, "tx %s accepted from %s", hex, c->name);
+	if (c->client)
+		sendf(c, "accepted tx %s", hex);
+	relay_tx(n, c, id);
 }
 
 static void
@@ -471,43 +951,34 @@ on_inv(struct node *n, struct conn *c, const char *s, const char *end)
 	const char *w;
 	size_t wl;
 	unsigned char h[32];
-	int block;
+	char line[96];
+	int32_t i;
 
-	if (word(&s, end, &w, &wl) != 0 || (block = wl == 5 && memcmp(w, "block", 5) == 0,
-	    !block && !(wl == 2 && memcmp(w, "tx", 2) == 0)) ||
-	    bu_unhex_rev(s, (size_t)(end - s), h) != 0) {
+	if (word(&s, end, &w, &wl) != 0 || bu_unhex_rev(s, (size_t)(end - s), h) != 0) {
 		misbehave(n, c, NODE_BAN_SCORE, "bad-inv");
 		return;
 	}
-	if (block) {
-		c->invs++;
-		c->piped = 0;
-	}
-	if (block ? nc_find(n, h) >= 0 || nc_has_orphan(n, h) : mempool_get(&n->mp, h) != NULL)
+	if (wl == 5 && memcmp(w, "block", 5) == 0) {
+		if ((i = store_find(n->st, h)) >= 0)
+			peer_has(n, c, i);
+		else if (c->hdr_ms == 0)
+			send_getheaders(n, c, NULL);
 		return;
-	if (c->inflight >= NODE_INFLIGHT) {
+	}
+	if (!(wl == 2 && memcmp(w, "tx", 2) == 0)) {
+		misbehave(n, c, NODE_BAN_SCORE, "bad-inv");
+		return;
+	}
+	if (mempool_get(&n->mp, h) != NULL)
+		return;
+	if (c->txflight >= NODE_TX_INFLIGHT) {
 		misbehave(n, c, 1, "inv-flood");
 		return;
 	}
-	if (block) {
-		/* held until the read pass ends or the batch is full */
-		buf_add(&c->gd, "getdata block ", 14);
-		buf_add(&c->gd, s, 64);
-		buf_add(&c->gd, "\n", 1);
-	} else {
-		char line[96];
-
-		memcpy(line, "getdata tx ", 11);
-		memcpy(line + 11, s, 64);
-		send_line(c, line, 11 + 64);
-	}
-	c->inflight++;
-	c->asked++;
-	if (block && c->invs == NODE_INV_BATCH && n->syncer == c &&
-	    c->inflight <= NODE_INFLIGHT - 2 * NODE_INV_BATCH)
-		send_getblocks_from(n, c, h);	/* a full batch: the next one first */
-	if (block && c->invs == NODE_INV_BATCH)
-		send_getdata(c);
+	memcpy(line, "getdata tx ", 11);
+	memcpy(line + 11, s, 64);
+	send_line(c, line, 11 + 64);
+	c->txflight++;
 }
 
 /* Queue block i's line, read straight into the output queue. */
@@ -521,7 +992,7 @@ send_block(struct node *n, struct conn *c, int32_t i)
 		return 0;
 	b = netout_tail(&c->out);
 	at = b->n;
-	if (nc_line(n, i, b) != 0) {
+	if (store_line(n->st, i, b) != 0) {
 		b->n = at;
 		return -1;
 	}
@@ -530,168 +1001,103 @@ send_block(struct node *n, struct conn *c, int32_t i)
 }
 
 static void
-on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
+getdata_block(struct node *n, struct conn *c, const unsigned char h[32])
 {
-	const char *w;
-	size_t wl;
-	unsigned char h[32];
-	const struct mtx *t;
-	struct buf b = { 0 };
-	int32_t i;
+	int32_t i = store_find(n->st, h);
+	char hex[65];
 
-	if (word(&s, end, &w, &wl) != 0 || bu_unhex_rev(s, (size_t)(end - s), h) != 0) {
-		misbehave(n, c, NODE_BAN_SCORE, "bad-getdata");
+	if (i < 0 || store_failed(n->st, i) || !store_has_data(n->st, i) ||
+	    send_block(n, c, i) != 0) {
+		bu_hex_rev(hex, h);
+		sendf(c, "reject getdata notfound block %s", hex);
+	}
+}
+
+static void
+getdata_tx(struct node *n, struct conn *c, const unsigned char h[32])
+{
+	const struct mtx *t = mempool_get(&n->mp, h);
+	struct buf b = { 0 };
+	char hex[65];
+
+	if (t == NULL) {
+		bu_hex_rev(hex, h);
+		sendf(c, "reject getdata notfound tx %s", hex);
 		return;
 	}
-	if (wl == 5 && memcmp(w, "block", 5) == 0) {
-		n->must_sync = 1;
-		if ((i = nc_find(n, h)) < 0 || n->ix[i].invalid || send_block(n, c, i) != 0)
-			sendf(c, "reject getdata notfound block %.64s", s);
-	} else if (wl == 2 && memcmp(w, "tx", 2) == 0) {
-		if ((t = mempool_get(&n->mp, h)) != NULL) {
-			buf_str(&b, "tx ");
-			buf_add(&b, t->tok, t->n);
-			send_buf(c, &b);
-		} else {
-			sendf(c, "reject getdata notfound tx %.64s", s);
-		}
-	} else {
-		misbehave(n, c, NODE_BAN_SCORE, "bad-getdata");
-	}
+	buf_str(&b, "tx ");
+	buf_add(&b, t->tok, t->n);
+	send_buf(c, &b);
 	buf_free(&b);
 }
 
 static void
-verdict_reject(struct conn *c, const char *cmd, const struct bu_err *e)
+on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	sendf(c, "reject %s %s %.200s", cmd, e->reason[0] ? e->reason : "invalid", e->msg);
-}
+	unsigned char (*hv)[32] = malloc(NODE_GETDATA_MAX * sizeof *hv);
+	const char *w;
+	size_t wl;
+	int k, i, block;
 
-static void
-more_blocks(struct node *n, struct conn *c)
-{
-	if (c->inflight > 0)
-		c->inflight--;
-	if (c->inflight > 0)
+	if (hv == NULL)
 		return;
-	if (c->asked > 0 && !c->piped && u256_cmp(&c->work, &n->chain.work) > 0)
-		send_getblocks(n, c);
-	c->asked = 0;
+	if (word(&s, end, &w, &wl) != 0 || ((block = wl == 5 && memcmp(w, "block", 5) == 0) == 0 &&
+	    !(wl == 2 && memcmp(w, "tx", 2) == 0)) ||
+	    (k = parse_hashes(s, end, hv, NODE_GETDATA_MAX)) <= 0) {
+		free(hv);
+		misbehave(n, c, NODE_BAN_SCORE, "bad-getdata");
+		return;
+	}
+	if (block)
+		n->must_sync = 1;
+	for (i = 0; i < k; i++) {
+		if (block)
+			getdata_block(n, c, hv[i]);
+		else
+			getdata_tx(n, c, hv[i]);
+	}
+	free(hv);
 }
 
+/* A peer does not have a block it was asked for: ask another, and ask it what it has. */
 static void
-on_block(struct node *n, struct conn *c, const char *line, size_t len)
+on_reject(struct node *n, struct conn *c, const char *line, size_t len)
 {
+	static const char nf[] = "reject getdata notfound block ";
 	unsigned char h[32];
-	char hex[65];
-	struct bu_err e;
-	enum blk_outcome r;
+	int32_t i;
 
-	bu_err_clear(&e);
-	r = nc_block(n, line, len, h, &e);
-	if (r == BLK_DUP && !c->client)
-		goto done;
-	if (r == BLK_ACCEPTED && !c->client && n->o.verbosity < 0)
-		goto done;	/* nothing to say: no hex */
-	bu_hex_rev(hex, h);
-	switch (r) {
-	case BLK_ACCEPTED:
-	case BLK_SIDE:
-		if (n->o.verbosity >= 0)
-			node_log(n, 0, "block %s height=%lu %s from %s", hex,
-			    (unsigned long)n->ix[nc_find(n, h)].height,
-			    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
-		if (c->client) {
-			sendf(c, "accepted block %s", hex);
-			n->must_sync = 1;
-		}
-		break;
-	case BLK_DUP:
-		if (c->client)
-			verdict_reject(c, "block", &e);
-		break;
-	case BLK_ORPHAN:
-		node_log(n, 1, "block %s from %s: parent unknown", hex, c->name);
-		if (c->client)
-			verdict_reject(c, "block", &e);
-		else if (n->syncer == NULL || n->syncer == c || n->ms - n->sync_ms > 5000)
-			send_getblocks(n, c);
-		break;
-	case BLK_INVALID:
-		node_log(n, 0, "block %s rejected from %s: %s: %s", hex, c->name, e.reason, e.msg);
-		verdict_reject(c, "block", &e);
-		if (!c->client)
-			misbehave(n, c, NODE_BAN_SCORE, e.reason);
-		break;
-	case BLK_ERROR:
-		fatal_err = 1;
-		fatal_e = e;
+	node_log(n, 1, "%s: %.*s", c->name, (int)len, line);
+	if (len != sizeof nf - 1 + 64 || memcmp(line, nf, sizeof nf - 1) != 0 ||
+	    bu_unhex_rev(line + sizeof nf - 1, 64, h) != 0 || (i = store_find(n->st, h)) < 0)
 		return;
+	if (unask(n, c, i)) {
+		c->best = -1;
+		send_getheaders(n, c, NULL);
 	}
-done:
-	if (!c->client)
-		more_blocks(n, c);
-}
-
-static void
-on_tx(struct node *n, struct conn *c, const char *line, size_t len)
-{
-	const char *tok = line + 3;
-	size_t tl = len - 3;
-	struct tx t;
-	struct bu_err e;
-	unsigned char id[32];
-	char hex[65], inv[80];
-
-	if (c->inflight > 0)
-		c->inflight--;
-	if (mempool_add(&n->mp, &n->chain, tok, tl, &e) != 0) {
-		node_log(n, 1, "tx rejected from %s: %s: %s", c->name, e.reason, e.msg);
-		verdict_reject(c, "tx", &e);
-		if (!c->client && (strcmp(e.reason, "bad-syntax") == 0 ||
-		    strcmp(e.reason, "bad-txns-sig") == 0))
-			misbehave(n, c, NODE_BAN_SCORE, e.reason);
-		return;
-	}
-	tx_parse(&t, tok, tl, &e);
-	tx_id(id, &t);
-	bu_hex_rev(hex, id);
-	node_log(n, 0, "tx %s accepted from %s", hex, c->name);
-	if (c->client)
-		sendf(c, "accepted tx %s", hex);
-	snprintf(inv, sizeof inv, "inv tx %s", hex);
-	relay(n, c, inv, strlen(inv));
 }
 
 static void
 on_getblocks(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	const char *w;
-	size_t wl, k = 0;
-	unsigned char h[32];
-	uint32_t start = 1, ht;
+	unsigned char (*loc)[32] = malloc(STORE_LOCATOR * sizeof *loc);
+	const struct chain *ch = store_chain(n->st);
 	char line[80] = "inv block ";
-	int found = 0;
-	int32_t i;
+	uint32_t start, ht;
+	int k;
 
-	while (s < end) {
-		if (word(&s, end, &w, &wl) != 0 || ++k > NODE_LOCATOR ||
-		    bu_unhex_rev(w, wl, h) != 0) {
-			misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
-			return;
-		}
-		if (!found && (i = nc_find(n, h)) >= 0 && n->ix[i].main) {
-			start = n->ix[i].height + 1;
-			found = 1;
-		}
-	}
-	if (k == 0) {
+	if (loc == NULL)
+		return;
+	if ((k = parse_hashes(s, end, loc, STORE_LOCATOR)) <= 0) {
+		free(loc);
 		misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
 		return;
 	}
+	start = store_locate(n->st, (const unsigned char (*)[32])loc, (size_t)k) + 1;
+	free(loc);
 	n->must_sync = 1;	/* what we offer is on disk */
-	for (ht = start; ht <= n->chain.height && ht < start + NODE_INV_BATCH; ht++) {
-		bu_hex_rev(line + 10, n->ix[n->mainv[ht]].hash);
+	for (ht = start; ht <= ch->height && ht < start + NODE_INV_BATCH; ht++) {
+		bu_hex_rev(line + 10, store_hash(n->st, store_main_at(n->st, ht)));
 		send_line(c, line, 10 + 64);
 	}
 }
@@ -785,12 +1191,16 @@ on_line(struct node *n, struct conn *c, const char *line, size_t len)
 		misbehave(n, c, NODE_BAN_SCORE, "no-hello");
 	else if (is(w, wl, "block"))
 		on_block(n, c, line, len);
+	else if (is(w, wl, "headers"))
+		on_headers(n, c, s, end);
 	else if (is(w, wl, "tx"))
 		on_tx(n, c, line, len);
 	else if (is(w, wl, "inv"))
 		on_inv(n, c, s, end);
 	else if (is(w, wl, "getdata"))
 		on_getdata(n, c, s, end);
+	else if (is(w, wl, "getheaders"))
+		on_getheaders(n, c, s, end);
 	else if (is(w, wl, "getblocks"))
 		on_getblocks(n, c, s, end);
 	else if (is(w, wl, "getaddr") && s == end)
@@ -804,7 +1214,7 @@ on_line(struct node *n, struct conn *c, const char *line, size_t len)
 	else if (is(w, wl, "pong") && hex16(s, end) == 0)
 		c->ping_ms = 0;
 	else if (is(w, wl, "reject"))
-		node_log(n, 1, "%s: %.*s", c->name, (int)len, line);
+		on_reject(n, c, line, len);
 	else if (!is(w, wl, "accepted"))
 		misbehave(n, c, 10, "unknown-message");
 }
@@ -822,14 +1232,13 @@ on_readable(struct node *n, struct conn *c)
 		conn_close(n, c, strerror(errno));
 		return;
 	}
-	while (c->st != C_CLOSED && !fatal_err && (k = netin_line(&c->in, &line, &len)) != 0) {
+	while (c->st != C_CLOSED && !n->fatal && (k = netin_line(&c->in, &line, &len)) != 0) {
 		if (k < 0) {
 			misbehave(n, c, NODE_BAN_SCORE, "line-too-long");
 			return;
 		}
 		on_line(n, c, line, len);
 	}
-	send_getdata(c);
 	if (got == 0)
 		conn_close(n, c, "closed by the peer");
 }
@@ -852,30 +1261,51 @@ on_connected(struct node *n, struct conn *c)
 }
 
 static void
-timers(struct node *n)
+timers_one(struct node *n, struct conn *c)
 {
-	size_t i;
+	const struct chain *ch = store_chain(n->st);
+	int64_t quiet = n->ms - c->heard_ms;
 
-	for (i = 0; i < n->nc; i++) {
-		struct conn *c = n->c[i];
-		int64_t quiet = n->ms - c->heard_ms;
-
-		if (c->st == C_CONNECTING && n->ms - c->opened_ms > 5000) {
-			peer_done(n, c, 0);
-			c->st = C_CLOSED;
-		} else if (c->st == C_HELLO && n->ms - c->opened_ms > 1000 * (int64_t)n->o.hello_timeout) {
-			node_log(n, 0, "dropped %s: no hello in time", c->name);
-			conn_close(n, c, "no hello in time");
-		} else if (c->st == C_READY && quiet > NODE_IDLE_MS) {
-			conn_close(n, c, "silent too long");
-		} else if (c->st == C_READY && quiet > NODE_PING_MS && c->ping_ms == 0) {
-			c->ping_nonce = c->ping_nonce * 6364136223846793005ULL + n->nonce + 1;
-			sendf(c, "ping %016llx", (unsigned long long)c->ping_nonce);
-			c->ping_ms = n->ms;
-		}
+	if (c->st == C_CONNECTING && n->ms - c->opened_ms > NODE_CONNECT_MS) {
+		peer_done(n, c, 0);
+		c->st = C_CLOSED;
+	} else if (c->st == C_HELLO && n->ms - c->opened_ms > 1000 * (int64_t)n->o.hello_timeout) {
+		node_log(n, 0, "dropped %s: no hello in time", c->name);
+		conn_close(n, c, "no hello in time");
+	} else if (c->st != C_READY) {
+		return;
+	} else if (c->nflight > 0 && n->ms - c->flight_ms > NODE_BLOCK_MS) {
+		conn_close(n, c, "stalled: no block in time");
+	} else if (quiet > NODE_IDLE_MS) {
+		conn_close(n, c, "silent too long");
+	} else if (quiet > NODE_PING_MS && c->ping_ms == 0) {
+		c->ping_nonce = c->ping_nonce * 6364136223846793005ULL + n->nonce + 1;
+		sendf(c, "ping %016llx", (unsigned long long)c->ping_nonce);
+		c->ping_ms = n->ms;
+	} else if (!c->client && c->hdr_ms != 0 && n->ms - c->hdr_ms > NODE_HEADERS_MS) {
+		c->hdr_ms = 0;
+	} else if (!c->client && c->hdr_ms == 0 && u256_cmp(&c->work, &ch->work) > 0 &&
+	    (c->best < 0 || u256_cmp(store_work(n->st, c->best), &c->work) < 0)) {
+		send_getheaders(n, c, NULL);
 	}
-	if (n->syncer != NULL && n->ms - n->sync_ms > 20000)
-		n->syncer = NULL;
+}
+
+static void
+free_conn(struct node *n, struct conn *c)
+{
+	size_t k;
+
+	if (c->outbound)
+		peer_done(n, c, c->nonce != 0);
+	for (k = 0; k < c->nflight; k++)
+		if ((size_t)c->flight[k] < n->capasked)
+			n->asked[c->flight[k]] = 0;
+	close(c->fd);
+	netin_free(&c->in);
+	netout_free(&c->out);
+	hsync_free(c->hs);
+	free(c->flight);
+	free(c);
 }
 
 static void
@@ -884,21 +1314,10 @@ free_closed(struct node *n)
 	size_t i, j = 0;
 
 	for (i = 0; i < n->nc; i++) {
-		struct conn *c = n->c[i];
-
-		if (c->st != C_CLOSED) {
-			n->c[j++] = c;
-			continue;
-		}
-		if (c->outbound)
-			peer_done(n, c, c->nonce != 0);
-		if (n->syncer == c)
-			n->syncer = NULL;
-		close(c->fd);
-		netin_free(&c->in);
-		netout_free(&c->out);
-		buf_free(&c->gd);
-		free(c);
+		if (n->c[i]->st != C_CLOSED)
+			n->c[j++] = n->c[i];
+		else
+			free_conn(n, n->c[i]);
 	}
 	n->nc = j;
 }
@@ -921,8 +1340,9 @@ flush_all(struct node *n)
 }
 
 static size_t
-build_pfds(struct node *n, struct pollfd *pf)
+build_pfds(struct node *n)
 {
+	struct pollfd *pf = n->pf;
 	size_t i, k = 0;
 
 	for (i = 0; i < n->nlfd; i++) {
@@ -949,21 +1369,23 @@ static void
 housekeeping(struct node *n, int64_t *next_ms)
 {
 	struct bu_err e;
+	size_t i;
 
 	if (n->ms < *next_ms)
 		return;
-	*next_ms = n->ms + 200;
-	timers(n);
-	dial_more(n);
-	n->must_sync = 1;	/* queued lines reach the disk within one period */
-	if (nc_lock(n, &e) != 0 || nc_ingest(n, &e) != 0 || nc_unlock(n, &e) != 0) {
-		fatal_err = 1;
-		fatal_e = e;
+	*next_ms = n->ms + NODE_HOUSE_MS;
+	if (store_lock(n->st, &e) != 0) {
+		fail_with(n, &e);
 		return;
 	}
-	if (n->nann > 0)
-		node_log(n, 0, "chain file grew: height=%lu", (unsigned long)n->chain.height);
+	for (i = 0; i < n->nc; i++)
+		timers_one(n, n->c[i]);
+	dial_more(n);
 	announce_all(n, NULL);
+	fetch_blocks(n);
+	if (store_unlock(n->st, 1, &e) != 0)	/* queued lines reach the disk within one period */
+		fail_with(n, &e);
+	n->must_sync = 0;
 	if (n->peers_dirty && n->ms >= n->peers_save_ms) {
 		n->peers_save_ms = n->ms + NODE_PEERS_SAVE_MS;
 		if (peers_save(&n->peers, n->peerspath, &e) == 0)
@@ -972,19 +1394,22 @@ housekeeping(struct node *n, int64_t *next_ms)
 }
 
 static void
-serve(struct node *n, struct pollfd *pf, size_t k)
+serve(struct node *n, size_t k)
 {
 	size_t i, nconn = n->nc;
 	struct bu_err e;
 
 	for (i = 0; i < n->nlfd; i++)
-		if (pf[i].revents & POLLIN)
+		if (n->pf[i].revents & POLLIN)
 			do_accept(n, n->lfd[i]);
-	if (nc_lock(n, &e) != 0)
-		goto fail;
-	for (i = 0; i < nconn && n->nlfd + i < k && !fatal_err; i++) {
+	if (store_lock(n->st, &e) != 0) {
+		fail_with(n, &e);
+		return;
+	}
+	store_set_now(n->st, n->now);
+	for (i = 0; i < nconn && n->nlfd + i < k && !n->fatal; i++) {
 		struct conn *c = n->c[i];
-		short re = pf[n->nlfd + i].revents;
+		short re = n->pf[n->nlfd + i].revents;
 
 		if (re == 0 || c->st == C_CLOSED)
 			continue;
@@ -996,12 +1421,11 @@ serve(struct node *n, struct pollfd *pf, size_t k)
 			on_readable(n, c);
 		announce_all(n, c);
 	}
-	if (nc_unlock(n, &e) != 0)
-		goto fail;
-	return;
-fail:
-	fatal_err = 1;
-	fatal_e = e;
+	if (!n->fatal)
+		fetch_blocks(n);
+	if (store_unlock(n->st, n->must_sync, &e) != 0)
+		fail_with(n, &e);
+	n->must_sync = 0;
 }
 
 /* The wire went quiet: put what was accepted on disk. */
@@ -1010,42 +1434,38 @@ sync_now(struct node *n)
 {
 	struct bu_err e;
 
-	n->must_sync = 1;
-	if (nc_lock(n, &e) != 0 || nc_unlock(n, &e) != 0) {
-		fatal_err = 1;
-		fatal_e = e;
-	}
+	if (store_lock(n->st, &e) != 0 || store_unlock(n->st, 1, &e) != 0)
+		fail_with(n, &e);
 }
 
 int
 node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
 {
-	static struct pollfd pf[NODE_MAXLIST + NODE_MAXCONN];
 	int64_t next_ms = 0;
 	size_t k;
 	int got;
 
-	n->stop = stop;
-	while (!*stop && !fatal_err) {
+	while (!*stop && !n->fatal) {
 		n->ms = net_ms();
 		n->now = bu_now();
 		housekeeping(n, &next_ms);
-		k = build_pfds(n, pf);
-		if ((got = poll(pf, k, n->dirty ? NODE_SYNC_IDLE_MS : 100)) < 0) {
+		k = build_pfds(n);
+		got = poll(n->pf, k, store_dirty(n->st) ? NODE_SYNC_IDLE_MS : NODE_POLL_MS);
+		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			return bu_fail(e, BU_EXIT_SYSTEM, "io", "poll: %s", strerror(errno));
 		}
 		n->ms = net_ms();
-		if (got == 0 && n->dirty)
+		if (got == 0 && store_dirty(n->st))
 			sync_now(n);
-		serve(n, pf, k);
-		if (!fatal_err)
+		serve(n, k);
+		if (!n->fatal)
 			flush_all(n);
 		free_closed(n);
 	}
-	if (fatal_err) {
-		*e = fatal_e;
+	if (n->fatal) {
+		*e = n->fatal_e;
 		return -1;
 	}
 	return 0;
@@ -1151,21 +1571,22 @@ random_nonce(void)
 }
 
 int
-node_open(struct node *n, const struct node_opts *o, struct bu_err *e)
+node_open(struct node **np, const struct node_opts *o, struct bu_err *e)
 {
-	memset(n, 0, sizeof *n);
+	struct store_hooks hk = { NULL, hook_log, hook_connected, hook_disconnected, hook_invalid };
+	struct node *n;
+
+	if ((*np = n = calloc(1, sizeof *n)) == NULL)
+		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 	n->o = *o;
-	n->chainfd = -1;
 	n->ms = net_ms();
 	n->peers_save_ms = n->ms + NODE_PEERS_SAVE_MS;	/* not on the way to the first connection */
 	n->now = bu_now();
 	n->nonce = random_nonce();
-	snprintf(n->chainpath, sizeof n->chainpath, "%s/chain.blk", o->dir);
 	snprintf(n->peerspath, sizeof n->peerspath, "%s/peers", o->dir);
 	snprintf(n->banspath, sizeof n->banspath, "%s/bans", o->dir);
-	snprintf(n->sidepath, sizeof n->sidepath, "%s/side.blk", o->dir);
-	n->sidefd = -1;
-	if (nc_open(n, e) != 0 || nc_side_open(n, e) != 0)
+	hk.arg = n;
+	if (store_open(&n->st, o->dir, n->now, &hk, e) != 0)
 		return -1;
 	if (peers_load(&n->peers, n->peerspath, stderr, e) != 0 ||
 	    bans_load(&n->bans, n->banspath, stderr, e) != 0)
@@ -1178,7 +1599,8 @@ node_open(struct node *n, const struct node_opts *o, struct bu_err *e)
 		return -1;
 	if (open_listeners(n, e) != 0 || write_port(n, e) != 0)
 		return -1;
-	node_log(n, 0, "chain %s height=%lu", n->chain.idhex, (unsigned long)n->chain.height);
+	node_log(n, 0, "chain %s height=%lu", store_chain(n->st)->idhex,
+	    (unsigned long)store_chain(n->st)->height);
 	return 0;
 }
 
@@ -1188,22 +1610,20 @@ node_close(struct node *n)
 	struct bu_err e;
 	size_t i;
 
+	if (n == NULL)
+		return;
 	for (i = 0; i < n->nc; i++)
 		n->c[i]->st = C_CLOSED;
 	free_closed(n);
-	if (n->chainfd >= 0 && n->dirty && !fatal_err) {
-		sync_now(n);
-		if (fatal_err)
-			bu_report(&fatal_e);
-	}
 	for (i = 0; i < n->nlfd; i++)
 		close(n->lfd[i]);
 	if (n->peers.n > 0 && peers_save(&n->peers, n->peerspath, &e) != 0)
 		bu_report(&e);
-	if (n->chainfd >= 0 && !n->chain.empty && n->nix > 0)
-		nc_save_state(n);
+	store_close(n->st);
 	mempool_free(&n->mp);
 	peers_free(&n->peers);
 	bans_free(&n->bans);
-	nc_close(n);
+	buf_free(&n->back);
+	free(n->asked);
+	free(n);
 }

@@ -61,14 +61,32 @@ test_expect_success 'a silent connection is closed after the hello timeout' '
 	test_wait_until 10 "grep -q \"no hello in time\" a/log"
 '
 
-test_expect_success 'a flood of inv ends the connection' '
+test_expect_success 'a flood of unknown block invs costs one getheaders' '
+	honest_pair &&
+	{
+		hello_line 4447 5 &&
+		i=0 &&
+		while test $i -lt 2200
+		do
+			printf "inv block %064x\n" $i
+			i=$((i + 1))
+		done &&
+		echo "inv"
+	} >flood.in &&
+	test-netcat "$(node_addr a)" <flood.in >flood.out &&
+	test_grep "ban 127.0.0.1:4447 .*bad-inv" a/log &&
+	grep "^getheaders " flood.out >asked &&
+	test_line_count = 1 asked
+'
+
+test_expect_success 'a flood of tx invs ends the connection' '
 	honest_pair &&
 	{
 		hello_line 4446 4 &&
 		i=0 &&
 		while test $i -lt 2200
 		do
-			printf "inv block %064x\n" $i
+			printf "inv tx %064x\n" $i
 			i=$((i + 1))
 		done
 	} >flood.in &&
