@@ -894,6 +894,8 @@ disconnect_tip(struct store *s)
 	chain_rewind(&s->chain, &t, s->marks[h - 1]);
 }
 
+static void keep_side(struct store *s, int32_t i, int keep_mem);
+
 /* Make t the tip: back to the fork, then forward along t's branch. */
 static int
 reorg_to(struct store *s, int32_t t, struct bu_err *e)
@@ -912,6 +914,8 @@ reorg_to(struct store *s, int32_t t, struct bu_err *e)
 	fork = s->ix[j].height;
 	depth = s->chain.height - fork;
 	if (depth > 0) {
+		for (k = 0; k < br.n; k++)	/* a restart must find the whole branch */
+			keep_side(s, br.v[k], 1);
 		if (save_detached(s, fork, e) != 0)
 			goto out;
 		while (s->chain.height > fork)
@@ -1397,9 +1401,9 @@ take_room(struct store *s, int32_t i, size_t len, int forced, struct bu_err *e)
 	return BLK_SIDE;
 }
 
-/* After activation: a block left off the best chain goes to side.blk. */
+/* A block held in memory goes to side.blk (or stays in memory, or is dropped when that fails). */
 static void
-keep_side(struct store *s, int32_t i)
+keep_side(struct store *s, int32_t i, int keep_mem)
 {
 	struct sent *x = &s->ix[i];
 	uint64_t off;
@@ -1412,6 +1416,8 @@ keep_side(struct store *s, int32_t i)
 		s->side_live += x->len + 1;
 		return;
 	}
+	if (keep_mem)
+		return;
 	unlow(s, x);
 	x->where = D_NONE;
 	x->flags &= (uint8_t)~(F_DATA | F_CHAIN);
@@ -1480,7 +1486,7 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 			bu_fail(e, BU_EXIT_INVALID, "bad-prevblk", "a block below it is invalid");
 		}
 	}
-	keep_side(s, i);
+	keep_side(s, i, 0);
 	if (s->ix[i].flags & F_FAILED)
 		return BLK_INVALID;
 	return (s->ix[i].flags & F_MAIN) ? BLK_ACCEPTED : BLK_SIDE;

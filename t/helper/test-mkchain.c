@@ -1,10 +1,18 @@
 /* test-mkchain: build a long easy chain fast (genesis powlimit 207fffff, empty blocks) */
+/*
+ * Usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] [-s step] [-t time0]
+ *        [-i k] count
+ * -r sets the genesis retarget (0), -s the seconds between blocks (about one,
+ * just above median time past), -t the genesis time; -i k makes the k-th new
+ * block invalid (its coinbase pays one unit too much) and builds the rest on it.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "build.h"
+#include "merkle.h"
 #include "chain.h"
 #include "state.h"
 
@@ -38,6 +46,36 @@ grind(const char *line, size_t len, struct buf *out)
 	block_free(&b);
 }
 
+/* Pay one unit more than the block may: a mined block that breaks rule 5. */
+static void
+overpay(struct buf *line)
+{
+	struct block b;
+	struct bu_err e;
+	struct buf cb = { 0 }, out = { 0 };
+	unsigned char (*ids)[32];
+	size_t i;
+
+	block_init(&b);
+	if (block_parse(&b, line->p, line->n - 1, 0, &e) != 0)
+		die(&e);
+	tok_coinbase(&cb, b.txs[0].u.cb.height, b.txs[0].u.cb.to, b.txs[0].u.cb.amount + 1,
+	    b.txs[0].u.cb.extra.p, b.txs[0].u.cb.extra.n);
+	b.txs[0].tok.p = cb.p;
+	b.txs[0].tok.n = cb.n;
+	if ((ids = malloc(b.ntx * 32)) == NULL)
+		exit(3);
+	for (i = 0; i < b.ntx; i++)
+		tx_id(ids[i], &b.txs[i]);
+	merkle_root(ids, b.ntx, b.h.merkle);
+	free(ids);
+	block_format(&out, &b);
+	grind(out.p, out.n - 1, line);
+	block_free(&b);
+	buf_free(&cb);
+	buf_free(&out);
+}
+
 static void
 accept_line(struct chain *c, const struct buf *line)
 {
@@ -53,10 +91,10 @@ accept_line(struct chain *c, const struct buf *line)
 }
 
 static void
-genesis(struct chain *c, int64_t t0)
+genesis(struct chain *c, int64_t t0, uint32_t retarget)
 {
 	struct genesis_opts g = {
-		.p = { .spacing = 600, .retarget = 0, .powlimit = 0x207fffff,
+		.p = { .spacing = 600, .retarget = retarget, .powlimit = 0x207fffff,
 		    .subsidy = 5000000000ULL, .halving = 210000, .maturity = 100,
 		    .maxblock = 1000000 },
 		.name = "t6000", .bits = 0x207fffff, .time = (uint32_t)t0, .version = 1,
@@ -81,17 +119,23 @@ main(int argc, char *argv[])
 	const char *base = NULL;
 	struct chain c;
 	struct bu_err e;
-	long count, i;
+	long count, i, bad = 0, step = 0, retarget = 0;
+	int64_t t0 = -1;
 	int ch;
 
 	bu_setprogname(argv[0]);
 	memset(n.coinbase, 0x11, 32);
-	while ((ch = getopt(argc, argv, "c:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:")) != -1) {
 		switch (ch) {
 		case 'c': base = optarg; break;
 		case 'x': n.extra = optarg; break;
+		case 'r': retarget = atol(optarg); break;
+		case 's': step = atol(optarg); break;
+		case 't': t0 = atoll(optarg); break;
+		case 'i': bad = atol(optarg); break;
 		default:
-			fprintf(stderr, "usage: test-mkchain [-c chain] [-x extrahex] count\n");
+			fprintf(stderr, "usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] "
+			    "[-s step] [-t time0] [-i k] count\n");
 			return 2;
 		}
 	}
@@ -102,13 +146,21 @@ main(int argc, char *argv[])
 	if (base != NULL && chain_load(&c, base, &e) != 0)
 		die(&e);
 	if (base == NULL)
-		genesis(&c, o.now - 3 * count - 1000);
+		genesis(&c, t0 >= 0 ? t0 : o.now - 3 * count - 1000, (uint32_t)retarget);
 	for (i = 0; i < count; i++) {
+		int64_t last = c.times[(c.tpos + MTP_SPAN - 1) % MTP_SPAN];
+
 		n.time = (int64_t)chain_mtp(&c) + 6;
+		if (step > 0)
+			n.time = last + step > (int64_t)chain_mtp(&c) ? last + step : chain_mtp(&c) + 1;
 		raw.n = 0;
 		if (build_next(&c, &n, "/dev/null", 0, &raw, &e) != 0)
 			die(&e);
 		grind(raw.p, raw.n - 1, &mined);
+		if (i + 1 == bad) {
+			overpay(&mined);
+			c.o.headers_only = 1;	/* build the rest on it */
+		}
 		accept_line(&c, &mined);
 	}
 	buf_free(&raw);
