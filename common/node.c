@@ -404,10 +404,15 @@ parse_hello(const char *s, const char *end, struct hello *h)
 
 /* ---- header sync and block download ---- */
 
-/* "getheaders [first] <locator of our best header>" */
+/*
+ * "getheaders [first] <locator>": the locator starts below our best header,
+ * as Bitcoin Core's does, so that a peer whose tip it is answers with it
+ * (an empty answer could not say which locator entry the peer has).
+ */
 static void
 send_getheaders(struct node *n, struct conn *c, const unsigned char *first)
 {
+	int32_t from = store_best_header(n->st);
 	struct buf b = { 0 };
 	char hex[65];
 
@@ -416,7 +421,9 @@ send_getheaders(struct node *n, struct conn *c, const unsigned char *first)
 		bu_hex_rev(hex, first);
 		buf_fmt(&b, " %s", hex);
 	}
-	store_locator(n->st, store_best_header(n->st), &b);
+	if (store_height(n->st, from) > 0)
+		from = store_parent(n->st, from);
+	store_locator(n->st, from, &b);
 	send_buf(c, &b);
 	buf_free(&b);
 	c->hdr_ms = n->ms;

@@ -1604,6 +1604,12 @@ store_height(const struct store *s, int32_t i)
 	return s->ix[i].height;
 }
 
+int32_t
+store_parent(const struct store *s, int32_t i)
+{
+	return s->ix[i].parent;
+}
+
 const u256 *
 store_work(const struct store *s, int32_t i)
 {

@@ -61,6 +61,7 @@ int32_t store_best_header(const struct store *s);
 int32_t store_main_at(const struct store *s, uint32_t height);	/* height <= the tip's */
 const unsigned char *store_hash(const struct store *s, int32_t i);
 uint32_t store_height(const struct store *s, int32_t i);
+int32_t store_parent(const struct store *s, int32_t i);	/* -1 for the genesis */
 const u256 *store_work(const struct store *s, int32_t i);
 int store_on_main(const struct store *s, int32_t i);
 int store_has_data(const struct store *s, int32_t i);

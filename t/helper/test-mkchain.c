@@ -1,10 +1,11 @@
 /* test-mkchain: build a long easy chain fast (genesis powlimit 207fffff, empty blocks) */
 /*
  * Usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] [-s step] [-t time0]
- *        [-i k] count
+ *        [-i k] [-d file] count
  * -r sets the genesis retarget (0), -s the seconds between blocks (about one,
  * just above median time past), -t the genesis time; -i k makes the k-th new
- * block invalid (its coinbase pays one unit too much) and builds the rest on it.
+ * block invalid (its coinbase pays one unit too much) and builds the rest on it;
+ * -d puts each line of file in every block as a data record.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,7 +117,7 @@ main(int argc, char *argv[])
 	struct chain_opts o = { 0 };
 	struct next_opts n = { .extra = "", .version = 1 };
 	struct buf raw = { 0 }, mined = { 0 };
-	const char *base = NULL;
+	const char *base = NULL, *data = NULL;
 	struct chain c;
 	struct bu_err e;
 	long count, i, bad = 0, step = 0, retarget = 0;
@@ -125,7 +126,7 @@ main(int argc, char *argv[])
 
 	bu_setprogname(argv[0]);
 	memset(n.coinbase, 0x11, 32);
-	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:d:")) != -1) {
 		switch (ch) {
 		case 'c': base = optarg; break;
 		case 'x': n.extra = optarg; break;
@@ -133,9 +134,10 @@ main(int argc, char *argv[])
 		case 's': step = atol(optarg); break;
 		case 't': t0 = atoll(optarg); break;
 		case 'i': bad = atol(optarg); break;
+		case 'd': data = optarg; break;
 		default:
 			fprintf(stderr, "usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] "
-			    "[-s step] [-t time0] [-i k] count\n");
+			    "[-s step] [-t time0] [-i k] [-d file] count\n");
 			return 2;
 		}
 	}
@@ -154,7 +156,7 @@ main(int argc, char *argv[])
 		if (step > 0)
 			n.time = last + step > (int64_t)chain_mtp(&c) ? last + step : chain_mtp(&c) + 1;
 		raw.n = 0;
-		if (build_next(&c, &n, "/dev/null", 0, &raw, &e) != 0)
+		if (build_next(&c, &n, data ? data : "/dev/null", data != NULL, &raw, &e) != 0)
 			die(&e);
 		grind(raw.p, raw.n - 1, &mined);
 		if (i + 1 == bad) {

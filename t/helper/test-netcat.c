@@ -1,4 +1,9 @@
 /* test-netcat: send standard input to host:port, copy what comes back until the peer closes */
+/*
+ * Usage: test-netcat [-w seconds] [-u text] host:port
+ * -w: give up after this long (10 s); -u: stop once what came back holds
+ * text (say the pong of a ping sent last: a node answers in order).
+ */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,9 +12,24 @@
 
 #include "net.h"
 
+/* Whether text ends within the last n bytes of got (n new bytes appended). */
+static int
+seen(const char *got, size_t len, size_t n, const char *text)
+{
+	size_t tl = strlen(text), from = len > n + tl ? len - n - tl : 0, i;
+
+	for (i = from; i + tl <= len; i++)
+		if (memcmp(got + i, text, tl) == 0)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
+	const char *until = NULL;
+	char *got = NULL;
+	size_t glen = 0;
 	struct addrinfo *res;
 	struct bu_err e;
 	char buf[65536];
@@ -17,8 +37,11 @@ main(int argc, char *argv[])
 	int64_t end;
 
 	bu_setprogname(argv[0]);
-	if (argc == 4 && strcmp(argv[1], "-w") == 0) {
-		wait_s = atoi(argv[2]);
+	while (argc >= 4 && (strcmp(argv[1], "-w") == 0 || strcmp(argv[1], "-u") == 0)) {
+		if (argv[1][1] == 'w')
+			wait_s = atoi(argv[2]);
+		else
+			until = argv[2];
 		argv += 2;
 		argc -= 2;
 	}
@@ -39,6 +62,15 @@ main(int argc, char *argv[])
 			if ((n = read(fd, buf, sizeof buf)) <= 0)
 				break;
 			fwrite(buf, 1, (size_t)n, stdout);
+			fflush(stdout);	/* a test may wait for what came back */
+			if (until != NULL) {
+				if ((got = realloc(got, glen + (size_t)n)) == NULL)
+					return 3;
+				memcpy(got + glen, buf, (size_t)n);
+				glen += (size_t)n;
+				if (seen(got, glen, (size_t)n, until))
+					break;
+			}
 		}
 		if (in_open && p[1].revents) {
 			if ((n = read(0, buf, sizeof buf)) <= 0)
@@ -48,5 +80,6 @@ main(int argc, char *argv[])
 		}
 	}
 	close(fd);
+	free(got);
 	return 0;
 }
