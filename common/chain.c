@@ -517,12 +517,13 @@ chain_rewind(struct chain *c, const struct chain_tip *t, struct ledger_mark m)
 	ledger_rollback(&c->ledger, m);
 }
 
-int
-chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *e)
+/* chain_accept with the header's hash known; checked: the header and body rules hold already. */
+static int
+accept(struct chain *c, const struct block *b, size_t len, const unsigned char hash[32],
+    int checked, struct bu_err *e)
 {
 	uint32_t height = c->empty ? (c->o.sliced ? c->o.start_height : 0) : c->height + 1;
 	struct ledger_mark mark;
-	unsigned char hash[32];
 	u256 target;
 
 	if (!c->empty && c->height == UINT32_MAX)
@@ -533,13 +534,18 @@ chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *
 		bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 		goto fail;
 	}
-	if (check_length(c, b, len, e) != 0)
+	if (!checked && check_length(c, b, len, e) != 0)
 		goto fail;
 	mark = ledger_mark(&c->ledger);
-	header_hash(hash, &b->h);
-	if (check_header(c, b, hash, &target, e) != 0 ||
+	if (checked && (c->empty || memcmp(b->h.prev, c->tip, 32) != 0 ||
+	    compact_decode(b->h.bits, &target) != 0)) {
+		bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk", "the block does not extend the tip");
+		goto fail;
+	}
+	if ((!checked && (check_header(c, b, hash, &target, e) != 0 ||
 	    (c->empty && check_genesis_id(c, hash, e) != 0) ||
-	    check_body(c, b, height, e) != 0) {
+	    check_body(c, b, height, e) != 0)) ||
+	    (checked && !b->raw && !c->o.headers_only && apply_txs(c, b, height, e) != 0)) {
 		if (c->ledger.tab != NULL)
 			ledger_rollback(&c->ledger, mark);
 		goto fail;
@@ -556,4 +562,27 @@ fail:
 		memset(&c->p, 0, sizeof c->p);
 	}
 	return -1;
+}
+
+int
+chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *e)
+{
+	unsigned char hash[32];
+
+	header_hash(hash, &b->h);
+	return accept(c, b, len, hash, 0, e);
+}
+
+int
+chain_accept_hashed(struct chain *c, const struct block *b, size_t len,
+    const unsigned char hash[32], struct bu_err *e)
+{
+	return accept(c, b, len, hash, 0, e);
+}
+
+int
+chain_connect(struct chain *c, const struct block *b, size_t len, const unsigned char hash[32],
+    struct bu_err *e)
+{
+	return accept(c, b, len, hash, 1, e);
 }

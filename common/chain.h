@@ -77,6 +77,16 @@ void chain_free(struct chain *c);
  * e->code BU_EXIT_NOTTIP when b does not extend the tip.
  */
 int chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *e);
+/* The same, with the header's hash already computed. */
+int chain_accept_hashed(struct chain *c, const struct block *b, size_t len,
+    const unsigned char hash[32], struct bu_err *e);
+/*
+ * Connect a block on top of the tip whose header (chain_check_header in its
+ * context) and block rules (chain_check_block) were checked already: the
+ * ledger's rules (5 and 6), then the tip moves. As chain_accept otherwise.
+ */
+int chain_connect(struct chain *c, const struct block *b, size_t len, const unsigned char hash[32],
+    struct bu_err *e);
 
 /* Rules any block needs, given its chain's state. */
 uint32_t chain_required_bits(const struct chain *c, uint32_t height);

@@ -63,8 +63,7 @@ struct conn {
 	int32_t best;			/* the most-work header it is known to have, or -1 */
 	int64_t hdr_ms;			/* when a getheaders went out unanswered, 0: none */
 	int unconnected;		/* headers in a row that did not connect */
-	int32_t *flight;		/* blocks asked of it */
-	size_t nflight, capflight;
+	size_t nflight;			/* blocks asked of it and not delivered */
 	int64_t flight_ms;		/* its last block delivered, or the first asked */
 };
 
@@ -82,7 +81,7 @@ struct node {
 	struct conn *c[NODE_MAXCONN];
 	size_t nc;
 	uint32_t next_id;
-	unsigned char *asked;	/* per store entry: a getdata for it is out */
+	uint32_t *asked;	/* per store entry: the id of the peer asked for it, 0: none */
 	size_t capasked;
 	size_t fetch_from;	/* the connection the next download round starts at */
 	int lfd[NODE_MAXLIST];
@@ -414,12 +413,11 @@ send_getheaders(struct node *n, struct conn *c, const unsigned char *first)
 {
 	int32_t from = store_best_header(n->st);
 	struct buf b = { 0 };
-	char hex[65];
 
 	buf_str(&b, "getheaders");
 	if (first != NULL) {
-		bu_hex_rev(hex, first);
-		buf_fmt(&b, " %s", hex);
+		buf_add(&b, " ", 1);
+		buf_hash(&b, first);
 	}
 	if (store_height(n->st, from) > 0)
 		from = store_parent(n->st, from);
@@ -444,15 +442,15 @@ static int
 grow_asked(struct node *n)
 {
 	size_t need = store_count(n->st), ncap = n->capasked ? n->capasked : 4096;
-	unsigned char *nv;
+	uint32_t *nv;
 
 	if (need <= n->capasked)
 		return 0;
 	while (ncap < need)
 		ncap *= 2;
-	if ((nv = realloc(n->asked, ncap)) == NULL)
+	if ((nv = realloc(n->asked, ncap * sizeof *nv)) == NULL)
 		return -1;
-	memset(nv + n->capasked, 0, ncap - n->capasked);
+	memset(nv + n->capasked, 0, (ncap - n->capasked) * sizeof *nv);
 	n->asked = nv;
 	n->capasked = ncap;
 	return 0;
@@ -463,39 +461,29 @@ is_asked(void *arg, int32_t i)
 {
 	const struct node *n = arg;
 
-	return (size_t)i < n->capasked && n->asked[i];
+	return (size_t)i < n->capasked && n->asked[i] != 0;
 }
 
-/* Forget that c was asked for i (it came, or c said notfound, or c is gone). */
+/* Forget that c was asked for i (it came, or c said notfound); whether it was. */
 static int
 unask(struct node *n, struct conn *c, int32_t i)
 {
-	size_t k;
-
-	for (k = 0; k < c->nflight; k++)
-		if (c->flight[k] == i) {
-			c->flight[k] = c->flight[--c->nflight];
-			if ((size_t)i < n->capasked)
-				n->asked[i] = 0;
-			return 1;
-		}
-	return 0;
+	if ((size_t)i >= n->capasked || n->asked[i] != c->id)
+		return 0;
+	n->asked[i] = 0;
+	c->nflight--;
+	return 1;
 }
 
-static int
-push_flight(struct conn *c, int32_t i)
+/* c is gone: what it was asked for may be asked of another. */
+static void
+unask_all(struct node *n, const struct conn *c)
 {
-	if (c->nflight == c->capflight) {
-		size_t ncap = c->capflight ? 2 * c->capflight : 64;
-		int32_t *nv = realloc(c->flight, ncap * sizeof *nv);
+	size_t i;
 
-		if (nv == NULL)
-			return -1;
-		c->flight = nv;
-		c->capflight = ncap;
-	}
-	c->flight[c->nflight++] = i;
-	return 0;
+	for (i = 0; c->nflight > 0 && i < n->capasked; i++)
+		if (n->asked[i] == c->id)
+			n->asked[i] = 0;
 }
 
 /* Ask c for the next blocks on the way to its best header. */
@@ -505,7 +493,6 @@ fetch_from(struct node *n, struct conn *c)
 	int32_t want[NODE_GETDATA_MAX];
 	size_t k, got, room = NODE_PEER_BLOCKS - c->nflight;
 	struct buf b = { 0 };
-	char hex[65];
 
 	if (room > NODE_GETDATA_MAX)
 		room = NODE_GETDATA_MAX;
@@ -517,13 +504,13 @@ fetch_from(struct node *n, struct conn *c)
 	if (c->nflight == 0)
 		c->flight_ms = n->ms;
 	buf_str(&b, "getdata block");
-	for (k = 0; k < got && push_flight(c, want[k]) == 0; k++) {
-		n->asked[want[k]] = 1;
-		bu_hex_rev(hex, store_hash(n->st, want[k]));
-		buf_fmt(&b, " %s", hex);
+	for (k = 0; k < got; k++) {
+		n->asked[want[k]] = c->id;
+		buf_add(&b, " ", 1);
+		buf_hash(&b, store_hash(n->st, want[k]));
 	}
-	if (k > 0)
-		send_buf(c, &b);
+	c->nflight += got;
+	send_buf(c, &b);
 	buf_free(&b);
 }
 
@@ -651,6 +638,17 @@ relay(struct node *n, const struct conn *from, const char *line, size_t len)
 	}
 }
 
+static int
+has_listener(const struct node *n, const struct conn *from)
+{
+	size_t i;
+
+	for (i = 0; i < n->nc; i++)
+		if (n->c[i] != from && n->c[i]->st == C_READY && !n->c[i]->client)
+			return 1;
+	return 0;
+}
+
 /* New best-chain blocks go out as their headers (or an inv of the tip when too many). */
 static void
 announce_all(struct node *n, const struct conn *from)
@@ -660,7 +658,7 @@ announce_all(struct node *n, const struct conn *from)
 	struct buf b = { 0 };
 	char hex[65];
 
-	if (nv == 0)
+	if (nv == 0 || !has_listener(n, from))
 		return;
 	if (nv > STORE_HEADERS_MAX) {
 		bu_hex_rev(hex, store_hash(n->st, v[nv - 1]));
@@ -721,7 +719,7 @@ hook_connected(void *arg, const struct block *b)
 	struct node *n = arg;
 
 	mempool_drop_block(&n->mp, b);
-	n->pool_stale = 1;
+	n->pool_stale = n->mp.n > 0;
 }
 
 static void
@@ -836,18 +834,6 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 
 /* ---- blocks and transactions ---- */
 
-/* The hash field of a block line, to see whether it was asked for. */
-static int
-line_hash(const char *line, size_t len, unsigned char h[32])
-{
-	const char *p = memchr(line, ' ', len > 32 ? 32 : len);
-
-	if (p == NULL || (p = memchr(p + 1, ' ', (size_t)(line + len - p - 1))) == NULL ||
-	    (size_t)(line + len - p) < 6 + 64 || memcmp(p, " hash=", 6) != 0)
-		return -1;
-	return bu_unhex_rev(p + 6, 64, h);
-}
-
 static void
 verdict_reject(struct conn *c, const char *cmd, const struct bu_err *e)
 {
@@ -855,18 +841,18 @@ verdict_reject(struct conn *c, const char *cmd, const struct bu_err *e)
 }
 
 static void
-block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const unsigned char h[32],
-    int punish, const struct bu_err *e)
+block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const struct blk_result *br,
+    const struct bu_err *e)
 {
 	char hex[65];
 
-	bu_hex_rev(hex, h);
+	bu_hex_rev(hex, br->hash);
 	switch (r) {
 	case BLK_ACCEPTED:
 	case BLK_SIDE:
 		if (n->o.verbosity >= 0)
 			node_log(n, 0, "block %s height=%lu %s from %s", hex,
-			    (unsigned long)store_height(n->st, store_find(n->st, h)),
+			    (unsigned long)store_height(n->st, br->idx),
 			    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
 		if (c->client) {
 			sendf(c, "accepted block %s", hex);
@@ -883,7 +869,7 @@ block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const unsigned
 	case BLK_INVALID:
 		node_log(n, 0, "block %s rejected from %s: %s: %s", hex, c->name, e->reason, e->msg);
 		verdict_reject(c, "block", e);
-		if (!c->client && punish)
+		if (!c->client && br->punish)
 			misbehave(n, c, NODE_BAN_SCORE, e->reason);
 		break;
 	case BLK_DUP:
@@ -902,21 +888,17 @@ block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const unsigned
 static void
 on_block(struct node *n, struct conn *c, const char *line, size_t len)
 {
-	unsigned char h[32];
+	struct blk_result br;
 	struct bu_err e;
 	enum blk_outcome r;
-	int32_t i = -1;
-	int asked = 0, punish;
 
-	if (line_hash(line, len, h) == 0 && (i = store_find(n->st, h)) >= 0)
-		asked = unask(n, c, i);
-	if (asked)
-		c->flight_ms = n->ms;
 	bu_err_clear(&e);
-	r = store_block(n->st, line, len, c->client || asked, c->id, h, &punish, &e);
-	block_verdict(n, c, r, h, punish, &e);
+	r = store_block(n->st, line, len, c->client, c->id, &br, &e);
+	if (br.idx >= 0 && unask(n, c, br.idx))
+		c->flight_ms = n->ms;
+	block_verdict(n, c, r, &br, &e);
 	if (!c->client && (r == BLK_ACCEPTED || r == BLK_SIDE || r == BLK_DUP))
-		peer_has(n, c, store_find(n->st, h));
+		peer_has(n, c, br.idx);
 	if (n->back.n > 0 || n->pool_stale)
 		put_back(n);
 }
@@ -1020,6 +1002,34 @@ getdata_block(struct node *n, struct conn *c, const unsigned char h[32])
 	}
 }
 
+/*
+ * The first of hv[0..k) and the best-chain blocks that follow it in the
+ * request at the next heights, read in one go; how many more than one.
+ */
+static int
+getdata_run(struct node *n, struct conn *c, const unsigned char (*hv)[32], size_t k)
+{
+	int32_t i = store_find(n->st, hv[0]), j;
+	size_t run = 1, at;
+	struct buf *b;
+
+	if (i < 0 || !store_on_main(n->st, i) || c->st == C_CLOSED) {
+		getdata_block(n, c, hv[0]);
+		return 0;
+	}
+	while (run < k && (j = store_find(n->st, hv[run])) >= 0 && store_on_main(n->st, j) &&
+	    store_height(n->st, j) == store_height(n->st, i) + run)
+		run++;
+	b = netout_tail(&c->out);
+	at = b->n;
+	if (store_main_lines(n->st, store_height(n->st, i), run, b) != 0) {
+		b->n = at;
+		getdata_block(n, c, hv[0]);
+		return 0;
+	}
+	return (int)run - 1;
+}
+
 static void
 getdata_tx(struct node *n, struct conn *c, const unsigned char h[32])
 {
@@ -1059,7 +1069,7 @@ on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 		n->must_sync = 1;
 	for (i = 0; i < k; i++) {
 		if (block)
-			getdata_block(n, c, hv[i]);
+			i += getdata_run(n, c, hv + i, (size_t)(k - i));
 		else
 			getdata_tx(n, c, hv[i]);
 	}
@@ -1300,18 +1310,13 @@ timers_one(struct node *n, struct conn *c)
 static void
 free_conn(struct node *n, struct conn *c)
 {
-	size_t k;
-
 	if (c->outbound)
 		peer_done(n, c, c->nonce != 0);
-	for (k = 0; k < c->nflight; k++)
-		if ((size_t)c->flight[k] < n->capasked)
-			n->asked[c->flight[k]] = 0;
+	unask_all(n, c);
 	close(c->fd);
 	netin_free(&c->in);
 	netout_free(&c->out);
 	hsync_free(c->hs);
-	free(c->flight);
 	free(c);
 }
 

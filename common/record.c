@@ -559,7 +559,7 @@ text_escape(struct buf *out, const void *raw, size_t n)
 	}
 }
 
-static void
+void
 buf_hash(struct buf *out, const unsigned char h[32])
 {
 	char hex[65];
@@ -693,3 +693,4 @@ tx_format(struct buf *out, const struct tx *t)
 	}
 	free(raw);
 }
+

@@ -94,6 +94,8 @@ void buf_add(struct buf *b, const void *p, size_t n);
 void buf_str(struct buf *b, const char *s);
 void buf_fmt(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_free(struct buf *b);
+/* A hash in display order (64 hex digits), appended. */
+void buf_hash(struct buf *b, const unsigned char h[32]);
 
 /* Write the canonical line (with '\n') of b; tokens are copied as they are. */
 void block_format(struct buf *out, const struct block *b);

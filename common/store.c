@@ -78,6 +78,11 @@ struct store {
 	struct ivec scratch;
 	const char *cur;	/* the line store_block is handling */
 	size_t curlen;
+	const struct block *curb;	/* and that line parsed */
+	struct block b;		/* a block read back */
+	struct ivec br;		/* the branch a reorganization connects */
+	unsigned char (*hh)[32];	/* scratch of store_headers */
+	u256 *works;
 	struct buf line;	/* a line read back from a file */
 	int loading;		/* side.blk is being read: keep lines where they are */
 	uint64_t load_off;
@@ -238,6 +243,12 @@ ix_add(struct store *s, const unsigned char hash[32], const struct header *h,
 static int32_t
 ancestor(const struct store *s, int32_t i, uint32_t height)
 {
+	const struct ivec *p = &s->path;
+	uint32_t top = s->ix[i].height;
+
+	if (p->n > 0 && top >= s->path_base && top - s->path_base < p->n &&
+	    p->v[top - s->path_base] == i && height <= top)	/* on the best path */
+		return height >= s->path_base ? p->v[height - s->path_base] : s->mainv[height];
 	while (!(s->ix[i].flags & F_MAIN) && s->ix[i].height > height)
 		i = s->ix[i].parent;
 	if (s->ix[i].height == height)
@@ -290,9 +301,10 @@ hchain_at(const struct store *s, struct chain *hc, int32_t i)
 	chain_rewind(hc, &t, none);
 }
 
-/* Check a raw header on top of hc and advance it. */
+/* Check a raw header (hash its hash) on top of hc and advance it. */
 static int
-hchain_next(struct chain *hc, const struct header *h, struct bu_err *e)
+hchain_next(struct chain *hc, const struct header *h, const unsigned char hash[32],
+    struct bu_err *e)
 {
 	struct block b;
 	int rc;
@@ -300,7 +312,7 @@ hchain_next(struct chain *hc, const struct header *h, struct bu_err *e)
 	block_init(&b);
 	b.raw = 1;
 	b.h = *h;
-	rc = chain_accept(hc, &b, 0, e);
+	rc = chain_accept_hashed(hc, &b, 0, hash, e);
 	block_free(&b);
 	return rc;
 }
@@ -666,6 +678,35 @@ store_line(struct store *s, int32_t i, struct buf *out)
 	return 0;
 }
 
+int
+store_main_lines(struct store *s, uint32_t height, size_t count, struct buf *out)
+{
+	const struct sent *a, *z;
+	uint64_t from, to, written = s->end - s->pend.n, disk;
+	size_t at = out->n;
+
+	if (count == 0 || height + count - 1 > s->chain.height)
+		return -1;
+	a = &s->ix[s->mainv[height]];
+	z = &s->ix[s->mainv[height + count - 1]];
+	from = a->off;
+	to = z->off + z->len + 1;
+	if (buf_reserve(out, (size_t)(to - from)) != 0)
+		return -1;
+	disk = to < written ? to : written;
+	if (from < disk && pread(s->chainfd, out->p + at, (size_t)(disk - from), (off_t)from) !=
+	    (ssize_t)(disk - from))
+		return -1;
+	if (to > written) {
+		uint64_t p0 = from > written ? from : written;
+
+		memcpy(out->p + at + (p0 - from), s->pend.p + (p0 - written), (size_t)(to - p0));
+	}
+	out->n += (size_t)(to - from);
+	out->p[out->n] = '\0';
+	return 0;
+}
+
 /* ---- best header, download path, candidates ---- */
 
 static int
@@ -804,45 +845,40 @@ static int
 connect_one(struct store *s, int32_t i, struct bu_err *e)
 {
 	struct sent *x = &s->ix[i];
-	struct block b;
-	const char *line;
+	const struct block *b = s->curb;
+	const char *line = s->cur;
+	unsigned char hash[32];
 	uint64_t off;
 	size_t len = x->len;
-	int rc = 0;
 
-	if (x->where == D_MEM) {
-		line = s->cur;
-	} else {
+	memcpy(hash, x->hash, 32);
+	if (x->where != D_MEM) {
 		s->line.n = 0;
 		if (store_line(s, i, &s->line) != 0)
 			return syserr(e, s->sidepath, "reading a side block");
 		line = s->line.p;
+		if (block_parse(&s->b, line, len, 0, e) != 0)
+			return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': a stored block no longer parses",
+			    s->sidepath);
+		b = &s->b;
 	}
-	block_init(&b);
-	if (block_parse(&b, line, len, 0, e) != 0 || chain_accept(&s->chain, &b, len, e) != 0) {
-		rc = e->code == BU_EXIT_SYSTEM ? -1 : 1;
+	if (chain_connect(&s->chain, b, len, hash, e) != 0) {
 		e->height = x->height;
-		goto out;
+		return e->code == BU_EXIT_SYSTEM ? -1 : 1;
 	}
-	if (append_line(s, line, len, &off) != 0 || ivec_push(&s->ann, i) != 0) {
-		rc = oom(e);
-		goto out;
-	}
+	if (append_line(s, line, len, &off) != 0 || ivec_push(&s->ann, i) != 0)
+		return oom(e);
 	x = &s->ix[i];
 	if (x->where == D_SIDE)
 		s->side_live -= len + 1;
 	unlow(s, x);
 	x->where = D_MAIN;
 	x->off = off;
-	if (set_main(s, x->height, i) != 0) {
-		rc = oom(e);
-		goto out;
-	}
+	if (set_main(s, x->height, i) != 0)
+		return oom(e);
 	if (s->hk.connected != NULL)
-		s->hk.connected(s->hk.arg, &b);
-out:
-	block_free(&b);
-	return rc;
+		s->hk.connected(s->hk.arg, b);
+	return 0;
 }
 
 /* Copy the lines above height fork to side.blk, parents first, before they leave the chain. */
@@ -900,46 +936,41 @@ static void keep_side(struct store *s, int32_t i, int keep_mem);
 static int
 reorg_to(struct store *s, int32_t t, struct bu_err *e)
 {
-	struct ivec br = { 0 };
+	struct ivec *br = &s->br;
 	uint32_t fork, depth;
 	int32_t j, old = s->mainv[s->chain.height];
 	size_t k;
 	int rc = 0;
 
+	br->n = 0;
 	for (j = t; !(s->ix[j].flags & F_MAIN); j = s->ix[j].parent)
-		if (ivec_push(&br, j) != 0) {
-			free(br.v);
+		if (ivec_push(br, j) != 0)
 			return oom(e);
-		}
 	fork = s->ix[j].height;
 	depth = s->chain.height - fork;
 	if (depth > 0) {
-		for (k = 0; k < br.n; k++)	/* a restart must find the whole branch */
-			keep_side(s, br.v[k], 1);
+		for (k = 0; k < br->n; k++)	/* a restart must find the whole branch */
+			keep_side(s, br->v[k], 1);
 		if (save_detached(s, fork, e) != 0)
-			goto out;
+			return -1;
 		while (s->chain.height > fork)
 			disconnect_tip(s);
 		if (cut_after(s, j, e) != 0 || ivec_push(&s->cand, old) != 0)
-			goto out;
+			return -1;
 	}
-	for (k = br.n; k > 0 && rc == 0; k--) {
+	for (k = br->n; k > 0 && rc == 0; k--) {
 		struct bu_err fe;
 
-		rc = connect_one(s, br.v[k - 1], &fe);
+		rc = connect_one(s, br->v[k - 1], &fe);
 		if (rc < 0)
 			*e = fe;
 		else if (rc > 0)
-			fail_mark(s, br.v[k - 1], &fe);
+			fail_mark(s, br->v[k - 1], &fe);
 	}
 	if (depth > 0)
 		slog(s, 0, "reorg depth=%lu fork=%lu height=%lu", (unsigned long)depth,
 		    (unsigned long)fork, (unsigned long)s->chain.height);
-	free(br.v);
 	return rc < 0 ? -1 : 0;
-out:
-	free(br.v);
-	return -1;
 }
 
 /* Follow the most-work chain the store has every block of. */
@@ -1048,20 +1079,16 @@ header_hashes(const struct header *hv, size_t n, unsigned char (*hh)[32])
 		header_hash(hh[i], &hv[i]);
 }
 
-/* Store headers hv[0..n) (checked already) below parent; the last entry or -1. */
+/* Store new headers hv[0..n) (checked already) below parent; the last entry or -1. */
 static int32_t
 store_run(struct store *s, int32_t parent, const struct header *hv,
     const unsigned char (*hh)[32], const u256 *works, size_t n)
 {
 	size_t k;
 
-	for (k = 0; k < n; k++) {
-		int32_t i = store_find(s, hh[k]);
-
-		if (i < 0 && (i = ix_add(s, hh[k], &hv[k], parent, &works[k])) < 0)
+	for (k = 0; k < n; k++)	/* the parent is new: so is each child */
+		if ((parent = ix_add(s, hh[k], &hv[k], parent, &works[k])) < 0)
 			return -1;
-		parent = i;
-	}
 	return parent;
 }
 
@@ -1075,8 +1102,8 @@ path_after_best_changed(struct store *s, int32_t before, struct bu_err *e)
 
 /* The rules for hv[0..n) on top of hc; works get the cumulative works. The number that passed. */
 static size_t
-check_run(struct chain *hc, const struct header *hv, size_t n, u256 *works, int *later,
-    struct bu_err *e)
+check_run(struct chain *hc, const struct header *hv, const unsigned char (*hh)[32], size_t n,
+    u256 *works, int *later, struct bu_err *e)
 {
 	size_t k;
 
@@ -1088,7 +1115,7 @@ check_run(struct chain *hc, const struct header *hv, size_t n, u256 *works, int 
 			    "a header is more than two hours ahead of the clock");
 			break;
 		}
-		if (hchain_next(hc, &hv[k], e) != 0)
+		if (hchain_next(hc, &hv[k], hh[k], e) != 0)
 			break;
 		works[k] = hc->work;
 	}
@@ -1126,7 +1153,7 @@ presync_more(struct store *s, struct hsync *p, const struct header *hv,
 	size_t k, ok;
 	int later;
 
-	ok = check_run(&p->hc, hv, n, works, &later, e);
+	ok = check_run(&p->hc, hv, hh, n, works, &later, e);
 	if (ok < n) {
 		r->invalid = !later;
 		hsync_reset(p);
@@ -1197,7 +1224,7 @@ redownload_more(struct store *s, struct hsync *p, const struct header *hv,
 			hchain_at(s, &p->hc, known);
 			continue;
 		}
-		if (memcmp(hv[k].prev, p->hc.tip, 32) != 0 || hchain_next(&p->hc, &hv[k], e) != 0)
+		if (memcmp(hv[k].prev, p->hc.tip, 32) != 0 || hchain_next(&p->hc, &hv[k], hh[k], e) != 0)
 			goto mismatch;
 		if (p->pend == NULL &&
 		    (p->pend = malloc((STORE_COMMIT_STEP + 1) * sizeof *p->pend)) == NULL)
@@ -1260,7 +1287,7 @@ headers_known(struct store *s, struct hsync *p, const struct header *hv,
 		r->best = last;
 	} else {
 		hchain_at(s, &s->hc, last);
-		ok = check_run(&s->hc, hv + i, n - i, works + i, &later, e);
+		ok = check_run(&s->hc, hv + i, hh + i, n - i, works + i, &later, e);
 		r->invalid = ok < n - i && !later;
 		if (ok == 0)
 			return 0;
@@ -1299,13 +1326,14 @@ store_headers(struct store *s, struct hsync *p, const struct header *hv, size_t 
 	r->best = -1;
 	if (n == 0)
 		return 0;
-	hh = malloc(n * sizeof *hh);
-	works = malloc(n * sizeof *works);
-	if (hh == NULL || works == NULL) {
-		free(hh);
-		free(works);
+	if (n > STORE_HEADERS_MAX)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-headers", "more than %u headers",
+		    STORE_HEADERS_MAX);
+	if (s->hh == NULL && ((s->hh = malloc(STORE_HEADERS_MAX * sizeof *s->hh)) == NULL ||
+	    (s->works = malloc(STORE_HEADERS_MAX * sizeof *s->works)) == NULL))
 		return oom(e);
-	}
+	hh = s->hh;
+	works = s->works;
 	header_hashes(hv, n, hh);
 	for (k = 1; k < n; k++)
 		if (memcmp(hv[k].prev, hh[k - 1], 32) != 0) {
@@ -1330,8 +1358,6 @@ store_headers(struct store *s, struct hsync *p, const struct header *hv, size_t 
 	if (rc == 0)
 		rc = path_after_best_changed(s, before, e);
 out:
-	free(hh);
-	free(works);
 	return rc;
 }
 
@@ -1425,15 +1451,25 @@ keep_side(struct store *s, int32_t i, int keep_mem)
 
 static enum blk_outcome
 block_in(struct store *s, const struct block *b, const char *line, size_t len, int forced,
-    uint32_t source, int *punish, struct bu_err *e)
+    uint32_t source, unsigned char h[32], int *punish, struct bu_err *e)
 {
-	unsigned char h[32];
 	int32_t i, parent, before = s->best;
 	enum blk_outcome o;
 	int mutated;
 
-	header_hash(h, &b->h);
-	if ((i = store_find(s, h)) >= 0 && (s->ix[i].flags & F_FAILED)) {
+	i = store_find(s, b->hash);
+	if (i >= 0 && memcmp(&s->ix[i].h, &b->h, sizeof b->h) == 0) {
+		memcpy(h, b->hash, 32);	/* the header stored under that hash: no need to hash it */
+	} else {
+		header_hash(h, &b->h);
+		if ((i = store_find(s, h)) >= 0 && memcmp(b->hash, h, 32) != 0) {
+			*punish = 1;	/* a new header's rules say so in their order */
+			bu_fail(e, BU_EXIT_INVALID, "bad-hash",
+			    "the hash field does not match the header");
+			return BLK_INVALID;
+		}
+	}
+	if (i >= 0 && (s->ix[i].flags & F_FAILED)) {
 		bu_fail(e, BU_EXIT_INVALID, "duplicate-invalid", "the block is known to be invalid");
 		return BLK_INVALID;
 	}
@@ -1451,10 +1487,10 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 			return o;
 		if (path_after_best_changed(s, before, e) != 0)
 			return BLK_ERROR;
-	} else if (memcmp(b->hash, h, 32) != 0 || b->height != s->ix[i].height) {
+	} else if (b->height != s->ix[i].height) {
 		*punish = 1;
-		bu_fail(e, BU_EXIT_INVALID, memcmp(b->hash, h, 32) ? "bad-hash" : "bad-height",
-		    "the line does not match its header");
+		bu_fail(e, BU_EXIT_INVALID, "bad-height", "height %lu, but the parent is at %lu",
+		    (unsigned long)b->height, (unsigned long)s->ix[i].height - 1);
 		return BLK_INVALID;
 	}
 	if (chain_check_block(&s->chain, b, s->ix[i].height, len, &mutated, e) != 0) {
@@ -1472,6 +1508,7 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 	s->ix[i].source = source;
 	s->cur = line;
 	s->curlen = len;
+	s->curb = b;
 	if (chain_up(s, i) != 0) {
 		oom(e);
 		return BLK_ERROR;
@@ -1494,24 +1531,26 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 
 enum blk_outcome
 store_block(struct store *s, const char *line, size_t len, int forced, uint32_t source,
-    unsigned char hash[32], int *punish, struct bu_err *e)
+    struct blk_result *r, struct bu_err *e)
 {
 	struct block b;
 	enum blk_outcome o;
 
-	*punish = 0;
-	memset(hash, 0, 32);
+	r->punish = 0;
+	r->idx = -1;
+	memset(r->hash, 0, 32);
 	block_init(&b);
 	if (block_parse(&b, line, len, 0, e) != 0) {
-		*punish = 1;
+		r->punish = 1;
 		o = BLK_INVALID;
 	} else {
-		memcpy(hash, b.hash, 32);
-		o = block_in(s, &b, line, len, forced, source, punish, e);
-		header_hash(hash, &b.h);
+		o = block_in(s, &b, line, len, forced, source, r->hash, &r->punish, e);
+		if (o != BLK_ORPHAN && o != BLK_LOWWORK && o != BLK_LATER)
+			r->idx = store_find(s, r->hash);
 	}
 	block_free(&b);
 	s->cur = NULL;
+	s->curb = NULL;
 	return o;
 }
 
@@ -1659,14 +1698,13 @@ store_take_announce(struct store *s, const int32_t **v)
 void
 store_locator(const struct store *s, int32_t i, struct buf *out)
 {
-	char hex[65];
 	uint32_t h = s->ix[i].height, step = 1;
 	int k = 0;
 
 	for (;;) {
 		i = ancestor(s, i, h);
-		bu_hex_rev(hex, s->ix[i].hash);
-		buf_fmt(out, " %s", hex);
+		buf_add(out, " ", 1);
+		buf_hash(out, s->ix[i].hash);
 		if (h == 0 || ++k == STORE_LOCATOR - 1)
 			break;
 		if (k >= 10)
@@ -1674,8 +1712,8 @@ store_locator(const struct store *s, int32_t i, struct buf *out)
 		h = h > step ? h - step : 0;
 	}
 	if (h != 0) {
-		bu_hex_rev(hex, s->ix[s->mainv[0]].hash);
-		buf_fmt(out, " %s", hex);
+		buf_add(out, " ", 1);
+		buf_hash(out, s->ix[s->mainv[0]].hash);
 	}
 }
 
@@ -1789,9 +1827,9 @@ load_side(struct store *s, struct bu_err *e)
 	struct lines r;
 	const char *line;
 	size_t len, kept = 0, nread = 0;
-	unsigned char h[32];
+	struct blk_result br;
 	struct bu_err le;
-	int got, punish;
+	int got;
 
 	if ((s->sidefd = open(s->sidepath, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT ? 0 : syserr(e, s->sidepath, "open");
@@ -1805,7 +1843,7 @@ load_side(struct store *s, struct bu_err *e)
 
 		nread++;
 		s->load_off = r.offset;
-		o = store_block(s, line, len, 1, 0, h, &punish, &le);
+		o = store_block(s, line, len, 1, 0, &br, &le);
 		if (o == BLK_ERROR) {
 			*e = le;
 			break;
@@ -1849,6 +1887,7 @@ store_open(struct store **sp, const char *dir, int64_t now, const struct store_h
 	s->lockfd = s->chainfd = s->sidefd = -1;
 	s->best = -1;
 	s->failed_i = -1;
+	block_init(&s->b);
 	random_salt(s->salt);
 	chain_init(&s->chain, &o);
 	snprintf(s->chainpath, sizeof s->chainpath, "%s/chain.blk", dir);
@@ -1917,6 +1956,10 @@ store_close(struct store *s)
 	free(s->ann.v);
 	free(s->path.v);
 	free(s->scratch.v);
+	free(s->br.v);
+	free(s->hh);
+	free(s->works);
+	block_free(&s->b);
 	buf_free(&s->pend);
 	buf_free(&s->line);
 	free(s);

@@ -68,6 +68,8 @@ int store_has_data(const struct store *s, int32_t i);
 int store_failed(const struct store *s, int32_t i);
 /* The block line of entry i (no '\n'), appended to out; -1 when the store has no data for it. */
 int store_line(struct store *s, int32_t i, struct buf *out);
+/* The lines of count best-chain blocks from height on, each with its '\n', in one read. */
+int store_main_lines(struct store *s, uint32_t height, size_t count, struct buf *out);
 /* " <hash> ..." of a locator on the chain ending at entry i. */
 void store_locator(const struct store *s, int32_t i, struct buf *out);
 /* The best-chain height after which to answer a locator (0 when none is on it). */
@@ -115,13 +117,20 @@ enum blk_outcome {
 	BLK_ERROR,	/* a system error: e says which */
 };
 
+/* What store_block found. */
+struct blk_result {
+	unsigned char hash[32];	/* the block's (all zero when the line does not parse) */
+	int32_t idx;		/* its entry, or -1 when it is not stored */
+	int punish;		/* the block itself is invalid: its sender misbehaved */
+};
+
 /*
  * Check and store one block line. forced: store it even when its chain
- * has less work than the tip (a block asked for, or submitted by a client),
- * within the side bounds. *punish is set when the block itself is invalid.
+ * has less work than the tip (a block submitted by a client), within the
+ * side bounds; a block on the way to the best header is always stored.
  */
 enum blk_outcome store_block(struct store *s, const char *line, size_t len, int forced,
-    uint32_t source, unsigned char hash[32], int *punish, struct bu_err *e);
+    uint32_t source, struct blk_result *r, struct bu_err *e);
 
 /*
  * Up to max entries to download on the way to target, lowest first: no

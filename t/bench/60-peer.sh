@@ -1,5 +1,5 @@
 #!/bin/sh
-# 60-peer.sh: a block across a line of ten nodes; syncing 10,000 blocks beside verify
+# 60-peer.sh: a block across a line of twenty nodes; syncing 20,000 blocks beside verify
 set -u
 B=${BU_BUILD:?set BU_BUILD}
 PATH=$B/bin:$B/t:$PATH
@@ -26,37 +26,37 @@ start() {
 
 size() { wc -c <"$1" | tr -d ' '; }
 
-test-mkchain 10000 >long.blk
+test-mkchain 20000 >long.blk
 test-mkchain 1 >base.blk
 test-mkchain -c base.blk 20 >next.blk
 
-# 1. a line of ten nodes
+# 1. a line of twenty nodes
 i=0
-while test $i -lt 10; do
+while test $i -lt 20; do
 	mkdir n$i && cp base.blk n$i/chain.blk
 	if test $i = 0; then start n0; else start n$i --connect "127.0.0.1:$(cat n$((i - 1))/port)"; fi
 	i=$((i + 1))
 done
-until grep -q . n9/peers 2>/dev/null && test "$(wc -l <n9/peers)" -ge 1; do sleep 0.01; done
+until grep -q . n19/peers 2>/dev/null && test "$(wc -l <n19/peers)" -ge 1; do sleep 0.01; done
 sleep 0.3
-# test-elapsed runs peer-send and polls n9's chain file every 100 us (no
+# test-elapsed runs peer-send and polls n19's chain file every 100 us (no
 # fork per poll) until it has grown by the block's line.
 k=0
 : >times.us
 while test $k -lt 20; do
 	sed -n "$((k + 1))p" next.blk >one
-	want=$(($(size n9/chain.blk) + $(size one)))
-	test-elapsed -f n9/chain.blk -s $want peer-send -q "127.0.0.1:$(cat n0/port)" <one >>times.us ||
-		{ echo "60-peer: block $k did not reach n9" >&2; exit 1; }
+	want=$(($(size n19/chain.blk) + $(size one)))
+	test-elapsed -f n19/chain.blk -s $want peer-send -q "127.0.0.1:$(cat n0/port)" <one >>times.us ||
+		{ echo "60-peer: block $k did not reach n19" >&2; exit 1; }
 	k=$((k + 1))
 done
 sort -n times.us >sorted
 med=$(sed -n 10p sorted)
 max=$(tail -n 1 sorted)
-printf '60-peer: block across 10 nodes: median %d.%03d ms, max %d.%03d ms (20 blocks, incl. peer-send)\n' \
+printf '60-peer: block across 20 nodes: median %d.%03d ms, max %d.%03d ms (20 blocks, incl. peer-send)\n' \
 	$((med / 1000)) $((med % 1000)) $((max / 1000)) $((max % 1000))
 
-# 2. syncing 10,000 blocks, and verify on the same chain, five runs each
+# 2. syncing 20,000 blocks, and verify on the same chain, five runs each
 # (medians). test-elapsed starts the new node and stops the clock when its
 # chain file holds the whole chain; verify is timed the same way.
 mkdir src && cp long.blk src/chain.blk
@@ -77,7 +77,7 @@ while test $r -lt 5; do
 done
 sync_us=$(sort -n sync.us | sed -n 3p)
 ver_us=$(sort -n verify.us | sed -n 3p)
-printf '60-peer: sync 10000 blocks: %d ms, %d blocks/s; verify: %d ms, %d blocks/s; ratio %d.%02d (median of 5, both incl. process start)\n' \
-	$((sync_us / 1000)) $((10000 * 1000000 / (sync_us + 1))) \
-	$((ver_us / 1000)) $((10000 * 1000000 / (ver_us + 1))) \
+printf '60-peer: sync 20000 blocks: %d ms, %d blocks/s; verify: %d ms, %d blocks/s; ratio %d.%02d (median of 5, both incl. process start)\n' \
+	$((sync_us / 1000)) $((20000 * 1000000 / (sync_us + 1))) \
+	$((ver_us / 1000)) $((20000 * 1000000 / (ver_us + 1))) \
 	$((ver_us / sync_us)) $((ver_us * 100 / sync_us % 100))

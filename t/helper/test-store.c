@@ -48,17 +48,16 @@ show(struct store *s, const char *what, int32_t i)
 static void
 do_block(struct store *s, const char *line, int forced)
 {
-	unsigned char h[32];
+	struct blk_result r;
 	struct bu_err e;
 	enum blk_outcome o;
-	int punish;
 
 	bu_err_clear(&e);
-	o = store_block(s, line, strlen(line), forced, 1, h, &punish, &e);
+	o = store_block(s, line, strlen(line), forced, 1, &r, &e);
 	if (o == BLK_ACCEPTED || o == BLK_SIDE || o == BLK_DUP)
 		printf("%s\n", outcome[o]);
 	else
-		printf("%s %s%s\n", outcome[o], e.reason, punish ? " punish" : "");
+		printf("%s %s%s\n", outcome[o], e.reason, r.punish ? " punish" : "");
 }
 
 static void
@@ -158,7 +157,7 @@ main(int argc, char *argv[])
 			printf("count %lu\n", (unsigned long)store_count(s));
 		else
 			return 2;
-		if (store_unlock(s, 1, &e) != 0) {
+		if (store_unlock(s, 0, &e) != 0) {
 			bu_report(&e);
 			return 3;
 		}
