@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btc.h"
 #include "chainfile.h"
 #include "cmdutil.h"
 
@@ -11,7 +12,7 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: verify [-Hq] [--chain bitcoin] [--from height] [file ...]\n");
+	    "usage: verify [-Hq] [--chain bitcoin | regtest] [--from height] [file ...]\n");
 	exit(status);
 }
 
@@ -57,8 +58,8 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "c:f:Hqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			if (strcmp(optarg, "bitcoin") != 0)
-				usage_error("unknown chain '%s' (only bitcoin is built in)", optarg);
+			if ((o.net = btc_net_byname(optarg)) == NULL)
+				usage_error("unknown chain '%s' (bitcoin and regtest are built in)", optarg);
 			o.bitcoin = 1;
 			break;
 		case 'f':
@@ -82,7 +83,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (o.sliced && !o.bitcoin)
-		usage_error("--from needs --chain bitcoin (a chain of our own starts at its genesis)");
+		usage_error("--from needs --chain (a chain of our own starts at its genesis)");
 	o.now = now_or_exit();
 	if (argc == 0)
 		status = verify_one(&o, "-", quiet, 0);

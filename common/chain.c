@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btc.h"
 #include "ed25519.h"
 #include "hash.h"
 #include "merkle.h"
@@ -300,6 +301,12 @@ genesis_params(struct chain *c, const struct block *b, struct bu_err *e)
 	return 0;
 }
 
+static const struct btc_net *
+net_of(const struct chain *c)
+{
+	return c->o.net ? c->o.net : &btc_mainnet;
+}
+
 /* Set the rules from the first block: a genesis, or a trusted slice start. */
 static int
 start_chain(struct chain *c, const struct block *b, struct bu_err *e)
@@ -307,7 +314,7 @@ start_chain(struct chain *c, const struct block *b, struct bu_err *e)
 	static const unsigned char zero[32];
 
 	if (c->o.bitcoin) {
-		c->p = bitcoin_params;
+		c->p = net_of(c)->p;
 	} else {
 		if (genesis_params(c, b, e) != 0)
 			return -1;
@@ -330,9 +337,10 @@ check_genesis_id(const struct chain *c, const unsigned char hash[32], struct bu_
 
 	if (!c->o.bitcoin || c->o.sliced)
 		return 0;
-	bu_unhex_rev(bitcoin_genesis_hex, 64, want);
+	bu_unhex_rev(net_of(c)->genesis, 64, want);
 	if (memcmp(want, hash, 32) != 0)
-		return bad(e, "bad-genesis", "not Bitcoin's genesis block %s", bitcoin_genesis_hex);
+		return bu_fail(e, BU_EXIT_INVALID, "bad-genesis", "not the genesis block %s of %s",
+		    net_of(c)->genesis, net_of(c)->name);
 	return 0;
 }
 
@@ -342,7 +350,7 @@ advance(struct chain *c, const struct block *b, uint32_t height,
 {
 	if (c->empty) {
 		if (c->o.bitcoin)
-			bu_unhex_rev(bitcoin_genesis_hex, 64, c->id);
+			bu_unhex_rev(net_of(c)->genesis, 64, c->id);
 		else
 			memcpy(c->id, hash, 32);
 		bu_hex_rev(c->idhex, c->id);
@@ -361,7 +369,7 @@ advance(struct chain *c, const struct block *b, uint32_t height,
 		c->have_anchor = 1;
 	}
 	add_work(c, b->h.bits, target);
-	c->ntx += b->ntx;
+	c->ntx += b->btc != NULL ? b->btc->ntx : b->ntx;
 }
 
 static int
@@ -371,7 +379,9 @@ check_header(struct chain *c, const struct block *b, uint32_t height,
 	int trusted = c->empty && c->o.sliced;
 
 	if (c->o.bitcoin && !b->raw)
-		return bad(e, "bad-syntax", "--chain bitcoin reads raw 160-hex headers only%s", "");
+		return bad(e, "bad-syntax", "--chain bitcoin reads raw Bitcoin headers and blocks only%s", "");
+	if (!c->o.bitcoin && b->raw && (c->empty || !c->o.headers_only))
+		return bad(e, "bad-syntax", "a raw header stands only after the genesis line, with -H%s", "");
 	if (!c->empty && check_link(c, b, height, e) != 0)
 		return -1;
 	if (!c->empty) {
@@ -384,6 +394,8 @@ check_header(struct chain *c, const struct block *b, uint32_t height,
 	}
 	if (check_pow(c, b, hash, target, e) != 0)
 		return -1;
+	if (c->o.bitcoin && btc_header_check(net_of(c), height, &b->h, e) != 0)
+		return -1;
 	if (!b->raw && memcmp(b->hash, hash, 32) != 0)
 		return bad(e, "bad-hash", "the hash field does not match the header%s", "");
 	if (trusted && (int64_t)b->h.time > c->o.now + MAX_FUTURE)
@@ -395,7 +407,8 @@ static int
 check_body(struct chain *c, const struct block *b, uint32_t height, struct bu_err *e)
 {
 	if (b->raw)
-		return 0;
+		return b->btc != NULL ? btc_block_check(b->btc, net_of(c), height,
+		    c->ntimes > 0 ? (int64_t)chain_mtp(c) : -1, e) : 0;
 	if (check_merkle(c, b, e) != 0)
 		return -1;
 	if (c->o.headers_only)
