@@ -35,6 +35,10 @@ parse_line(const struct chain *c, struct block *b, struct btc_block *bb,
 		b->btc = bb;
 		return 0;
 	}
+	if (!raw_ok && len == 160 && memchr(line, ' ', len) == NULL)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-syntax", c->empty ?
+		    "a raw header: the first line of a chain of our own is its genesis block" :
+		    "a raw header: a header file is checked with -H (headers only)");
 	return block_parse(b, line, len, raw_ok, e);
 }
 

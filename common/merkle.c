@@ -70,16 +70,19 @@ merkle_branch(const unsigned char (*ids)[32], size_t n, size_t index,
 	return depth;
 }
 
-void
+int
 merkle_from_branch(const unsigned char leaf[32], uint64_t index,
     const unsigned char branch[][32], size_t depth, unsigned char root[32])
 {
 	unsigned char pair[64];
 	size_t k;
+	int rc = 0;
 
 	memcpy(root, leaf, 32);
 	for (k = 0; k < depth; k++, index >>= 1) {
 		if (index & 1) {
+			if (memcmp(branch[k], root, 32) == 0)
+				rc = -1;
 			memcpy(pair, branch[k], 32);
 			memcpy(pair + 32, root, 32);
 		} else {
@@ -88,4 +91,5 @@ merkle_from_branch(const unsigned char leaf[32], uint64_t index,
 		}
 		sha256d(pair, sizeof pair, root);
 	}
+	return rc;
 }

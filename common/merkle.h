@@ -26,9 +26,12 @@ size_t merkle_branch(const unsigned char (*ids)[32], size_t n, size_t index,
     unsigned char (*tmp)[32], unsigned char branch[][32]);
 /*
  * The root that leaf and branch lead to: bit k of index says whether the
- * node at level k is the right one (its sibling is hashed first).
+ * node at level k is the right one (its sibling is hashed first). Returns
+ * -1 when a node on the right has a sibling equal to it (the CVE-2012-2459
+ * mutation: only the last node of an odd level is repeated, and it stands
+ * on the left), else 0.
  */
-void merkle_from_branch(const unsigned char leaf[32], uint64_t index,
+int merkle_from_branch(const unsigned char leaf[32], uint64_t index,
     const unsigned char branch[][32], size_t depth, unsigned char root[32]);
 
 #endif
