@@ -1,6 +1,7 @@
 /* btc.c: Bitcoin's serialization of blocks and transactions, and CheckBlock's rules */
 #include "btc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,11 +63,25 @@ struct rd {
 	size_t tx;		/* the transaction being read, for messages */
 };
 
+#define IN_BLOCK ((size_t)-1)	/* rd.tx while reading the block's own fields */
+
+/* "tx N" or "block", for messages. */
+static const char *
+scope(const struct rd *r, char buf[32])
+{
+	if (r->tx == IN_BLOCK)
+		return "block";
+	snprintf(buf, 32, "tx %zu", r->tx);
+	return buf;
+}
+
 static int
 short_data(const struct rd *r, const char *what, struct bu_err *e)
 {
+	char s[32];
+
 	return bu_fail(e, BU_EXIT_INVALID, "bad-syntax",
-	    "tx %zu: the data ends inside its %s (byte %zu of %zu)", r->tx, what,
+	    "%s: the data ends inside its %s (byte %zu of %zu)", scope(r, s), what,
 	    r->at, r->n);
 }
 
@@ -94,6 +109,7 @@ static int
 varint(struct rd *r, uint64_t *v, const char *what, struct bu_err *e)
 {
 	static const uint64_t least[] = { 0xfd, 0x10000, 0x100000000ULL };
+	char s[32];
 	int k, i;
 
 	if (skip(r, 1, what, e) != 0)
@@ -109,10 +125,10 @@ varint(struct rd *r, uint64_t *v, const char *what, struct bu_err *e)
 	*v = le(r->p + r->at - k, k);
 	if (*v < least[i - 0xfd])
 		return bu_fail(e, BU_EXIT_INVALID, "bad-syntax",
-		    "tx %zu: %s: a compact size not in its shortest form", r->tx, what);
+		    "%s: %s: a compact size not in its shortest form", scope(r, s), what);
 	if (*v > MAX_SIZE)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-syntax",
-		    "tx %zu: %s: compact size %llu is more than %u", r->tx, what,
+		    "%s: %s: compact size %llu is more than %u", scope(r, s), what,
 		    (unsigned long long)*v, MAX_SIZE);
 	return 0;
 }
@@ -467,7 +483,7 @@ btc_block_parse(struct btc_block *b, const char *hex, size_t len, struct bu_err 
 	if (bu_unhex(hex, len, b->raw, b->n) != 0)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-syntax", "block: not lower-case hex");
 	header_from_bytes(&b->h, b->raw);
-	r = (struct rd){ b->raw, b->n, 80, 0 };
+	r = (struct rd){ b->raw, b->n, 80, IN_BLOCK };
 	if (varint(&r, &ntx, "transaction count", e) != 0)
 		return -1;
 	b->base = r.at;

@@ -185,8 +185,9 @@ def main():
     with open("regtest-1-txids.txt", "w") as f:
         for t in t1:
             f.write(rev(txid(t)) + "\n")
-    for name, b in (("1", b1), ("2", b2), ("2000", b9)):
-        print(name, rev(dsha(b[:80])), len(b))
+    with open("regtest-hashes.txt", "w") as f:
+        for name, b in (("0", genesis), ("1", b1), ("2", b2), ("2000", b9)):
+            f.write("%s %s\n" % (name, rev(dsha(b[:80]))))
 
 
 main()
