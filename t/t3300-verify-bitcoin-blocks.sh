@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2034 # the variables are used in the test bodies
 test_description='verify --chain bitcoin|regtest: whole raw blocks, real and assembled, and each block rule broken alone'
 
 . ./test-lib.sh
@@ -180,7 +181,7 @@ test_expect_success 'sigops: 20000 legacy OP_CHECKSIG pass, 20001 do not (bad-bl
 big() {
 	big_fixed=$(( 80 + 1 + $(cb 02d007 | wc -c) / 2 + 4 + 1 + 36 + 1 + 4 + 1 + 8 + 4 ))
 	big_script=$(($1 - big_fixed - 5))
-	{ cb 02d007 && tx1 11 0100000000000000 "$(zeros $big_script)"; } | at2000 &&
+	{ cb 02d007 && tx1 11 0100000000000000 "$(zeros "$big_script")"; } | at2000 &&
 	test $(($(wc -c <blk) / 2)) -eq "$1"
 }
 
@@ -195,7 +196,7 @@ weighty() {
 	wy_total=$(($(wc -c <blk) / 2)) &&
 	wy_wit=$((2 + 1 + 1 + 32 + 2 + 1 + 3 + 1000)) &&
 	wy_item=$((1000 + $1 - (3 * (wy_total - wy_wit) + wy_total))) &&
-	{ cb 02d007 w && tx1 11 0100000000000000 "$(zeros 990000)" && wtx1 22 "$(zeros $wy_item)"; } | at2000 -c &&
+	{ cb 02d007 w && tx1 11 0100000000000000 "$(zeros 990000)" && wtx1 22 "$(zeros "$wy_item")"; } | at2000 -c &&
 	wy_total=$(($(wc -c <blk) / 2)) && wy_wit=$((2 + 1 + 1 + 32 + 2 + 1 + 3 + wy_item)) &&
 	test $((3 * (wy_total - wy_wit) + wy_total)) -eq "$1"
 }
