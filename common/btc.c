@@ -53,6 +53,7 @@ btc_block_free(struct btc_block *b)
 	free(b->tx);
 	free(b->ids);
 	free(b->outs);
+	free(b->slots);
 	btc_block_init(b);
 }
 
@@ -305,11 +306,30 @@ cmp36(const void *a, const void *b)
 	return memcmp(a, b, 36);
 }
 
+/* Two equal outpoints among the n read: pairwise when few, else sorted. */
+static int
+inputs_repeat(struct btc_block *b, uint64_t n)
+{
+	uint64_t i, j;
+
+	if (n <= 16) {
+		for (i = 1; i < n; i++)
+			for (j = 0; j < i; j++)
+				if (memcmp(b->outs[i], b->outs[j], 36) == 0)
+					return 1;
+		return 0;
+	}
+	qsort(b->outs, (size_t)n, 36, cmp36);
+	for (i = 1; i < n; i++)
+		if (memcmp(b->outs[i - 1], b->outs[i], 36) == 0)
+			return 1;
+	return 0;
+}
+
 /* CheckTransaction's own rules, in its order, once the transaction is read. */
 static void
 tx_rules(struct btc_block *b, const struct btc_tx *tx, struct txinfo *t)
 {
-	uint64_t i;
 	const char *bad = t->bad, *why = t->why;
 
 	t->bad = NULL;
@@ -319,10 +339,8 @@ tx_rules(struct btc_block *b, const struct btc_tx *tx, struct txinfo *t)
 		tx_bad(t, "bad-txns-vout-empty", "it has no outputs");
 	if (bad != NULL)
 		tx_bad(t, bad, why);
-	qsort(b->outs, (size_t)t->nin, 36, cmp36);
-	for (i = 1; i < t->nin; i++)
-		if (memcmp(b->outs[i - 1], b->outs[i], 36) == 0)
-			tx_bad(t, "bad-txns-inputs-duplicate", "it spends one outpoint twice");
+	if (inputs_repeat(b, t->nin))
+		tx_bad(t, "bad-txns-inputs-duplicate", "it spends one outpoint twice");
 	if (tx->coinbase && (t->sig_len < 2 || t->sig_len > 100))
 		tx_bad(t, "bad-cb-length", "the coinbase scriptSig is not 2 to 100 bytes");
 	if (!tx->coinbase && t->nnull > 0)
@@ -509,6 +527,38 @@ id_room(struct btc_block *b, size_t n, struct bu_err *e)
 	return 0;
 }
 
+/*
+ * Two equal txids, found in a table the txids index themselves (their
+ * first bytes are uniform): linear, where sorting a million of them is not.
+ */
+static int
+txids_repeat(struct btc_block *b, struct bu_err *e)
+{
+	size_t i, mask = 1023;
+	void *p;
+
+	while (mask < 2 * b->ntx)
+		mask = 2 * mask + 1;
+	if (mask + 1 > b->slotcap) {
+		if ((p = realloc(b->slots, (mask + 1) * sizeof *b->slots)) == NULL)
+			return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+		b->slots = p;
+		b->slotcap = mask + 1;
+	}
+	memset(b->slots, 0, (mask + 1) * sizeof *b->slots);
+	for (i = 0; i < b->ntx; i++) {
+		const unsigned char *id = b->tx[i].txid;
+		size_t k = ((size_t)id[0] | (size_t)id[1] << 8 | (size_t)id[2] << 16 |
+		    (size_t)id[3] << 24) & mask;
+
+		for (; b->slots[k] != 0; k = (k + 1) & mask)
+			if (memcmp(b->tx[b->slots[k] - 1].txid, id, 32) == 0)
+				return 1;
+		b->slots[k] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
 static int
 check_merkle(struct btc_block *b, struct bu_err *e)
 {
@@ -528,10 +578,8 @@ check_merkle(struct btc_block *b, struct bu_err *e)
 	if (mutated)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-txns-duplicate",
 		    "repeated transactions leave the merkle root as it was (CVE-2012-2459)");
-	for (i = 0; i < n; i++)
-		memcpy(b->ids[i], b->tx[i].txid, 32);
-	if (ids_have_duplicate(b->ids, n))
-		return bu_fail(e, BU_EXIT_INVALID, "bad-txns-duplicate",
+	if ((mutated = txids_repeat(b, e)) != 0)
+		return mutated < 0 ? -1 : bu_fail(e, BU_EXIT_INVALID, "bad-txns-duplicate",
 		    "two transactions have the same txid");
 	return 0;
 }

@@ -59,6 +59,8 @@ struct btc_block {
 	size_t idcap;
 	unsigned char (*outs)[36];	/* scratch: one transaction's outpoints */
 	size_t outcap;
+	uint32_t *slots;		/* scratch: a hash table of txids */
+	size_t slotcap;
 };
 
 void btc_block_init(struct btc_block *b);

@@ -26,7 +26,7 @@ parse_line(const struct chain *c, struct block *b, struct btc_block *bb,
 	int raw_ok = c->o.bitcoin || (c->o.headers_only && !c->empty);
 
 	b->btc = NULL;
-	if (c->o.bitcoin && len > 160 && memchr(line, ' ', len) == NULL) {
+	if (c->o.bitcoin && len > 160 && memcmp(line, "block ", 6) != 0) {
 		if (btc_block_parse(bb, line, len, e) != 0)
 			return -1;
 		b->raw = 1;

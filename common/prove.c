@@ -19,7 +19,8 @@ struct target {
 /* A query as asked, for the output order and the messages. */
 struct asked {
 	unsigned char id[32];
-	char what[120];
+	enum prove_kind kind;
+	const char *arg;	/* NULL: a txid of the list, spelled as id */
 };
 
 struct prover {
@@ -47,7 +48,7 @@ cmp_id(const void *a, const void *b)
 }
 
 static int
-add_asked(struct prover *pv, const unsigned char id[32], const char *what,
+add_asked(struct prover *pv, const unsigned char id[32], enum prove_kind kind,
     const char *arg, struct bu_err *e)
 {
 	if (pv->nq == pv->qcap) {
@@ -60,7 +61,8 @@ add_asked(struct prover *pv, const unsigned char id[32], const char *what,
 		pv->qcap = ncap;
 	}
 	memcpy(pv->q[pv->nq].id, id, 32);
-	snprintf(pv->q[pv->nq].what, sizeof pv->q[0].what, "%s '%.80s'", what, arg);
+	pv->q[pv->nq].kind = kind;
+	pv->q[pv->nq].arg = arg;
 	pv->nq++;
 	return 0;
 }
@@ -103,16 +105,12 @@ read_list(struct prover *pv, const char *path, struct bu_err *e)
 	if (lines_open(&r, path, 1024, e) != 0)
 		return -1;
 	while ((got = lines_next(&r, &line, &len, e)) > 0) {
-		char arg[65];
-
 		if (bu_unhex_rev(line, len, id) != 0) {
 			got = bu_fail(e, BU_EXIT_INVALID, "bad-syntax",
 			    "not a txid of 64 lower-case hex digits");
 			break;
 		}
-		memcpy(arg, line, 64);
-		arg[64] = '\0';
-		if (add_asked(pv, id, "txid", arg, e) != 0) {
+		if (add_asked(pv, id, PQ_TXID, NULL, e) != 0) {
 			lines_close(&r);
 			return -1;
 		}
@@ -251,23 +249,34 @@ static int
 collect(struct prover *pv, const struct prove_query *q, size_t nq, const char *list,
     struct bu_err *e)
 {
-	static const char *const what[] = { "txid", "data record", "data record of digest" };
 	unsigned char id[32];
 	size_t i;
 
 	for (i = 0; i < nq; i++)
-		if (query_id(&q[i], id, e) != 0 ||
-		    add_asked(pv, id, what[q[i].kind], q[i].arg, e) != 0)
+		if (query_id(&q[i], id, e) != 0 || add_asked(pv, id, q[i].kind, q[i].arg, e) != 0)
 			return -1;
 	if (list != NULL && read_list(pv, list, e) != 0)
 		return -1;
 	return make_targets(pv, e);
 }
 
+static void
+not_found(const struct asked *q, prove_report_fn report)
+{
+	static const char *const what[] = { "txid", "data record", "data record of digest" };
+	struct bu_err e;
+	char hex[65];
+
+	if (q->arg == NULL)
+		bu_hex_rev(hex, q->id);
+	bu_fail(&e, BU_EXIT_INVALID, "not-in-chain", "%s '%.80s' is in no block of the chain",
+	    what[q->kind], q->arg ? q->arg : hex);
+	report(&e);
+}
+
 static int
 output(const struct prover *pv, FILE *out, prove_report_fn report)
 {
-	struct bu_err e;
 	size_t i;
 	int rc = 0;
 
@@ -278,9 +287,7 @@ output(const struct prover *pv, FILE *out, prove_report_fn report)
 			fputs(t->proof, out);
 			continue;
 		}
-		bu_fail(&e, BU_EXIT_INVALID, "not-in-chain", "%s is in no block of the chain",
-		    pv->q[i].what);
-		report(&e);
+		not_found(&pv->q[i], report);
 		rc = 1;
 	}
 	return rc;

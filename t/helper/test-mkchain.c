@@ -1,4 +1,4 @@
-/* test-mkchain: build a long easy chain fast (genesis powlimit 207fffff, empty blocks) */
+/* test-mkchain: build a long easy chain fast (genesis powlimit 207fffff, empty blocks or one record each) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +72,19 @@ genesis(struct chain *c, int64_t t0)
 	buf_free(&mined);
 }
 
+/* -d: the file holding block i's one data record, "record <i>". */
+static const char *
+record_file(char *path, long i)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fprintf(f, "record %ld\n", i) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "test-mkchain: %s: cannot write\n", path);
+		exit(3);
+	}
+	return path;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -79,22 +92,26 @@ main(int argc, char *argv[])
 	struct next_opts n = { .extra = "", .version = 1 };
 	struct buf raw = { 0 }, mined = { 0 };
 	const char *base = NULL;
+	char rec[64] = "";
 	struct chain c;
 	struct bu_err e;
 	long count, i;
-	int ch;
+	int ch, data = 0;
 
 	bu_setprogname(argv[0]);
 	memset(n.coinbase, 0x11, 32);
-	while ((ch = getopt(argc, argv, "c:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dx:")) != -1) {
 		switch (ch) {
 		case 'c': base = optarg; break;
+		case 'd': data = 1; break;
 		case 'x': n.extra = optarg; break;
 		default:
-			fprintf(stderr, "usage: test-mkchain [-c chain] [-x extrahex] count\n");
+			fprintf(stderr, "usage: test-mkchain [-c chain] [-d] [-x extrahex] count\n");
 			return 2;
 		}
 	}
+	if (data)
+		snprintf(rec, sizeof rec, "test-mkchain.%ld.rec", (long)getpid());
 	if (argc - optind != 1 || (count = atol(argv[optind])) < 0)
 		return 2;
 	o.now = bu_now();
@@ -106,11 +123,14 @@ main(int argc, char *argv[])
 	for (i = 0; i < count; i++) {
 		n.time = (int64_t)chain_mtp(&c) + 6;
 		raw.n = 0;
-		if (build_next(&c, &n, "/dev/null", 0, &raw, &e) != 0)
+		if (build_next(&c, &n, data ? record_file(rec, (long)c.height + 1) : "/dev/null",
+		    data, &raw, &e) != 0)
 			die(&e);
 		grind(raw.p, raw.n - 1, &mined);
 		accept_line(&c, &mined);
 	}
+	if (data)
+		unlink(rec);
 	buf_free(&raw);
 	buf_free(&mined);
 	chain_free(&c);
