@@ -380,8 +380,6 @@ check_header(struct chain *c, const struct block *b, uint32_t height,
 
 	if (c->o.bitcoin && !b->raw)
 		return bad(e, "bad-syntax", "--chain bitcoin reads raw Bitcoin headers and blocks only%s", "");
-	if (!c->o.bitcoin && b->raw && (c->empty || !c->o.headers_only))
-		return bad(e, "bad-syntax", "a raw header stands only after the genesis line, with -H%s", "");
 	if (!c->empty && check_link(c, b, height, e) != 0)
 		return -1;
 	if (!c->empty) {

@@ -213,6 +213,42 @@ test_expect_success 'header versions obsolete at the height (bad-version)' '
 	verify -q --chain regtest --from 2000 blk
 '
 
+test_expect_success 'mainnet: the header version rules start at their heights (BIP34, BIP66, BIP65)' '
+	for spec in 227930:1:ok 227931:1:bad-version 227931:2:ok 363724:2:ok 363725:2:bad-version \
+	    363725:3:ok 388380:3:ok 388381:3:bad-version 388381:4:ok 388381:0x80000004:bad-version \
+	    0:0xffffffff:ok; do
+		h=${spec%%:*} rest=${spec#*:} && v=${rest%:*} want=${rest#*:} &&
+		test "$(test-consensus version bitcoin "$h" "$v")" = "$want" || return 1
+	done
+'
+
+# le32 N: N as 4 bytes, little-endian, in hex
+le32() {
+	printf '%02x%02x%02x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255))
+}
+
+# rules NET HEIGHT MTP < block: the block rules alone at HEIGHT (test-consensus)
+rules() {
+	test-consensus block "$@" <blk
+}
+
+test_expect_success 'mainnet: BIP34 from 227931, segwit from 481824, BIP113 from 419328' '
+	{ cb 0100 && tx1 11 0100000000000000 51; } | at2000 &&
+	test "$(rules bitcoin 227930 -1)" = ok && test "$(rules bitcoin 227931 -1)" = bad-cb-height &&
+	{ cb 031f5a07 w && wtx1 11 aabb; } | at2000 -c &&
+	test "$(rules bitcoin 481823 -1)" = unexpected-witness &&
+	{ cb 03205a07 w && wtx1 11 aabb; } | at2000 -c &&
+	test "$(rules bitcoin 481824 -1)" = ok &&
+	lock=$(le32 1296685000) &&
+	nonfinal=$(printf "0100000001%s0000000000%s0101000000000000000151%s" "$(repeat 11 32)" 00000000 "$lock") &&
+	{ cb 03ff6506 && echo "$nonfinal"; } | at2000 &&
+	test "$(rules bitcoin 419327 1296680000)" = ok &&
+	{ cb 03006606 && echo "$nonfinal"; } | at2000 &&
+	test "$(rules bitcoin 419328 1296680000)" = bad-txns-nonfinal &&
+	test "$(rules bitcoin 419328 1296686000)" = ok &&
+	test "$(rules bitcoin 419328 -1)" = ok
+'
+
 test_expect_success 'serializations Bitcoin Core does not read (bad-syntax)' '
 	f="$R/regtest-2000.hex" &&
 	{ tr -d "\n" <"$f" && echo 00; } >bad.hex &&
