@@ -198,17 +198,19 @@ tx_bad(struct txinfo *t, const char *reason, const char *why)
 	}
 }
 
+/* Room for n outpoints, grown as inputs are read (never from a count read). */
 static int
-outpoint_room(struct btc_block *b, uint64_t nin, struct bu_err *e)
+outpoint_room(struct btc_block *b, uint64_t n, struct bu_err *e)
 {
+	size_t ncap = b->outcap ? 2 * b->outcap : 64;
 	void *p;
 
-	if (nin <= b->outcap)
+	if (n <= b->outcap)
 		return 0;
-	if ((p = realloc(b->outs, (size_t)nin * 36)) == NULL)
+	if ((p = realloc(b->outs, ncap * 36)) == NULL)
 		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 	b->outs = p;
-	b->outcap = (size_t)nin;
+	b->outcap = ncap;
 	return 0;
 }
 

@@ -17,11 +17,13 @@ struct item {
 	u256 before;		/* the chain's work below it */
 };
 
+struct slot;
+
 struct checker {
 	const struct chain *c;
 	struct item *it;
 	size_t n, cap;
-	size_t *order;		/* items by height */
+	struct slot *order;	/* items by height */
 	size_t next;		/* the first of order not yet reached by the walk */
 	u256 work;		/* of the blocks walked so far */
 	int bitcoin;
@@ -99,15 +101,20 @@ read_proofs(struct checker *k, const char *path, struct bu_err *e)
 	return got;
 }
 
-static const struct checker *sorting;
+/* Where a proof is in the checker, by height: the walk meets them in this order. */
+struct slot {
+	uint32_t height;
+	size_t i;
+};
 
 static int
 by_height(const void *a, const void *b)
 {
-	uint32_t x = sorting->it[*(const size_t *)a].r.height;
-	uint32_t y = sorting->it[*(const size_t *)b].r.height;
+	const struct slot *x = a, *y = b;
 
-	return x < y ? -1 : x > y;
+	if (x->height != y->height)
+		return x->height < y->height ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 static int
@@ -118,10 +125,8 @@ sort_items(struct checker *k, struct bu_err *e)
 	if ((k->order = malloc((k->n ? k->n : 1) * sizeof *k->order)) == NULL)
 		return oom(e);
 	for (i = 0; i < k->n; i++)
-		k->order[i] = i;
-	sorting = k;
+		k->order[i] = (struct slot){ k->it[i].r.height, i };
 	qsort(k->order, k->n, sizeof *k->order, by_height);
-	sorting = NULL;
 	return 0;
 }
 
@@ -136,10 +141,10 @@ each_block(void *arg, const struct block *b, const char *line, size_t len,
 
 	(void)line, (void)len, (void)r;
 	header_hash(hash, &b->h);
-	while (k->next < k->n && k->it[k->order[k->next]].r.height < height)
+	while (k->next < k->n && k->order[k->next].height < height)
 		k->next++;
-	for (; k->next < k->n && k->it[k->order[k->next]].r.height == height; k->next++) {
-		struct item *it = &k->it[k->order[k->next]];
+	for (; k->next < k->n && k->order[k->next].height == height; k->next++) {
+		struct item *it = &k->it[k->order[k->next].i];
 
 		it->found = memcmp(hash, it->hash, 32) == 0;
 		it->before = k->work;
