@@ -269,6 +269,16 @@ test_expect_success 'serializations Bitcoin Core does not read (bad-syntax)' '
 	rejects bad-syntax bad.hex --chain regtest --from 2000 && test_grep "hex digits" err
 '
 
+test_expect_success 'a block cut short anywhere is refused, never read past its end' '
+	f="$R/regtest-2000.hex" && len=$(($(wc -c <"$f") - 1)) && i=162 &&
+	while [ $i -lt "$len" ]; do
+		cut -c1-$i "$f" >cut.hex &&
+		test_expect_code 1 verify -q --chain regtest --from 2000 cut.hex 2>err &&
+		test_grep "bad-syntax" err || return 1
+		i=$((i + 23))
+	done
+'
+
 test_expect_success 'a line longer than a whole block can be is refused unread' '
 	{ zeros 4000001 && echo; } >long.hex &&
 	rejects bad-blk-length long.hex --chain bitcoin

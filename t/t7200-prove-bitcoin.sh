@@ -83,4 +83,15 @@ test_expect_success 'prove --txids refuses a repeated txid (CVE-2012-2459) and t
 	: >empty && test_expect_code 1 prove --txids empty 2>err && test_grep "no txids" err
 '
 
+test_expect_success 'a Bitcoin proof line cut short anywhere is refused' '
+	prove --chain regtest --from 2000 "$R/regtest-2000.hex" "$(sed -n 2p "$R/regtest-2000-txids.txt")" >p &&
+	len=$(($(wc -c <p) - 1)) && i=1 &&
+	while [ $i -lt "$len" ]; do
+		cut -c1-$i p >cut &&
+		test_expect_code 1 verify-proof -q --chain regtest --from 2000 "$R/regtest-2000.hex" cut 2>/dev/null ||
+		return 1
+		i=$((i + 13))
+	done
+'
+
 test_done
