@@ -11,7 +11,7 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: verify [-Hq] [--chain bitcoin] [--from height] [file ...]\n");
+	    "usage: verify [-Hq] [--chain bitcoin | regtest] [--from height] [file ...]\n");
 	exit(status);
 }
 
@@ -50,21 +50,16 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct chain_opts o = { 0 };
-	uint64_t v;
 	int ch, i, rc, quiet = 0, status = 0;
 
 	bu_setprogname(argv[0]);
 	while ((ch = getopt_long(argc, argv, "c:f:Hqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			if (strcmp(optarg, "bitcoin") != 0)
-				usage_error("unknown chain '%s' (only bitcoin is built in)", optarg);
-			o.bitcoin = 1;
+			chain_net_or_exit(&o, optarg);
 			break;
 		case 'f':
-			opt_u64_or_exit("--from", optarg, 0, UINT32_MAX, &v);
-			o.sliced = 1;
-			o.start_height = (uint32_t)v;
+			chain_from_or_exit(&o, optarg);
 			break;
 		case 'H':
 			o.headers_only = 1;
@@ -81,8 +76,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (o.sliced && !o.bitcoin)
-		usage_error("--from needs --chain bitcoin (a chain of our own starts at its genesis)");
+	chain_opts_check(&o);
 	o.now = now_or_exit();
 	if (argc == 0)
 		status = verify_one(&o, "-", quiet, 0);

@@ -4,9 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btc.h"
 #include "ed25519.h"
 #include "hash.h"
 #include "merkle.h"
+
+static const struct btc_net *
+net_of(const struct chain *c)
+{
+	return c->o.net ? c->o.net : &btc_mainnet;
+}
 
 const struct params bitcoin_params = {
 	.name = { "bitcoin", 7 }, .spacing = 600, .retarget = 2016,
@@ -223,6 +230,9 @@ chain_check_header(const struct chain *c, const struct hctx *x, const struct blo
 		return -1;
 	if (check_pow(c, b, hash, target, e) != 0)
 		return -1;
+	if (c->o.bitcoin && btc_header_check(net_of(c), x != NULL ? x->height :
+	    c->o.sliced ? c->o.start_height : 0, &b->h, e) != 0)
+		return -1;
 	if (!b->raw && memcmp(b->hash, hash, 32) != 0)
 		return bad(e, "bad-hash", "the hash field does not match the header%s", "");
 	return check_time(c, x, b, e);
@@ -377,7 +387,7 @@ start_chain(struct chain *c, const struct block *b, struct bu_err *e)
 	static const unsigned char zero[32];
 
 	if (c->o.bitcoin) {
-		c->p = bitcoin_params;
+		c->p = net_of(c)->p;
 	} else {
 		if (genesis_params(c, b, e) != 0)
 			return -1;
@@ -400,9 +410,10 @@ check_genesis_id(const struct chain *c, const unsigned char hash[32], struct bu_
 
 	if (!c->o.bitcoin || c->o.sliced)
 		return 0;
-	bu_unhex_rev(bitcoin_genesis_hex, 64, want);
+	bu_unhex_rev(net_of(c)->genesis, 64, want);
 	if (memcmp(want, hash, 32) != 0)
-		return bad(e, "bad-genesis", "not Bitcoin's genesis block %s", bitcoin_genesis_hex);
+		return bu_fail(e, BU_EXIT_INVALID, "bad-genesis", "not the genesis block %s of %s",
+		    net_of(c)->genesis, net_of(c)->name);
 	return 0;
 }
 
@@ -412,7 +423,7 @@ advance(struct chain *c, const struct block *b, uint32_t height,
 {
 	if (c->empty) {
 		if (c->o.bitcoin)
-			bu_unhex_rev(bitcoin_genesis_hex, 64, c->id);
+			bu_unhex_rev(net_of(c)->genesis, 64, c->id);
 		else
 			memcpy(c->id, hash, 32);
 		bu_hex_rev(c->idhex, c->id);
@@ -431,7 +442,7 @@ advance(struct chain *c, const struct block *b, uint32_t height,
 		c->have_anchor = 1;
 	}
 	add_work(c, b->h.bits, target);
-	c->ntx += b->ntx;
+	c->ntx += b->btc != NULL ? b->btc->ntx : b->ntx;
 }
 
 static int
@@ -441,7 +452,7 @@ check_header(struct chain *c, const struct block *b, const unsigned char hash[32
 	struct hctx x;
 
 	if (c->o.bitcoin && !b->raw)
-		return bad(e, "bad-syntax", "--chain bitcoin reads raw 160-hex headers only%s", "");
+		return bad(e, "bad-syntax", "--chain bitcoin reads raw Bitcoin headers and blocks only%s", "");
 	if (c->empty)
 		return chain_check_header(c, NULL, b, hash, target, e);
 	chain_hctx(c, &x);
@@ -490,6 +501,9 @@ check_body(struct chain *c, const struct block *b, uint32_t height, struct bu_er
 {
 	int mutated;
 
+	if (b->raw)
+		return b->btc != NULL ? btc_block_check(b->btc, net_of(c), height,
+		    c->ntimes > 0 ? (int64_t)chain_mtp(c) : -1, e) : 0;
 	if (check_txs(c, b, height, &mutated, e) != 0)
 		return -1;
 	if (b->raw || c->o.headers_only || (height == 0 && !c->o.sliced))

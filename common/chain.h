@@ -13,9 +13,12 @@
 #define MTP_SPAN 11
 #define MAX_FUTURE 7200
 
+struct btc_net;
+
 struct chain_opts {
-	int bitcoin;		/* raw headers under Bitcoin mainnet's rules */
-	int headers_only;	/* skip the transaction rules (5 and 6) */
+	int bitcoin;		/* raw headers and blocks under a Bitcoin network's rules */
+	const struct btc_net *net;	/* that network; NULL: mainnet */
+	int headers_only;	/* skip the transaction rules (5 and 6); take raw headers after genesis */
 	int sliced;		/* first block: a trusted header at start_height */
 	uint32_t start_height;
 	int64_t now;		/* the clock, for time-too-new */

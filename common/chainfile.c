@@ -1,14 +1,45 @@
 /* chainfile.c: stream a chain file through chain_accept */
 #include "chainfile.h"
 
+#include <string.h>
+
+#include "btc.h"
+
 size_t
 chain_line_limit(const struct chain *c)
 {
+	if (c->o.bitcoin)
+		return 2 * BTC_MAX_BLOCK_BYTES + 1;
 	if (c->empty)
 		return MAXBLOCK_LIMIT;
-	if (c->o.bitcoin)
-		return 4096;
 	return c->p.maxblock;
+}
+
+/*
+ * One line as a block: a chain's own line; a raw header (Bitcoin's, or
+ * after the genesis line with -H); or a whole raw Bitcoin block.
+ */
+static int
+parse_line(const struct chain *c, struct block *b, struct btc_block *bb,
+    const char *line, size_t len, struct bu_err *e)
+{
+	int raw_ok = c->o.bitcoin || (c->o.headers_only && !c->empty);
+
+	b->btc = NULL;
+	if (c->o.bitcoin && len > 160 && memcmp(line, "block ", 6) != 0) {
+		if (btc_block_parse(bb, line, len, e) != 0)
+			return -1;
+		b->raw = 1;
+		b->ntx = 0;
+		b->h = bb->h;
+		b->btc = bb;
+		return 0;
+	}
+	if (!raw_ok && len == 160 && memchr(line, ' ', len) == NULL)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-syntax", c->empty ?
+		    "a raw header: the first line of a chain of our own is its genesis block" :
+		    "a raw header: a header file is checked with -H (headers only)");
+	return block_parse(b, line, len, raw_ok, e);
 }
 
 static int
@@ -25,18 +56,20 @@ int
 chain_walk_lines(struct chain *c, struct lines *r, chain_each_fn each,
     void *arg, struct bu_err *e)
 {
+	struct btc_block bb;
 	struct block b;
 	const char *line;
 	size_t len;
 	int rc = 0, got;
 
 	block_init(&b);
+	btc_block_init(&bb);
 	for (;;) {
 		r->limit = chain_line_limit(c);
 		got = lines_next(r, &line, &len, e);
 		if (got == 0)
 			break;
-		if (got < 0 || block_parse(&b, line, len, c->o.bitcoin, e) != 0 ||
+		if (got < 0 || parse_line(c, &b, &bb, line, len, e) != 0 ||
 		    chain_accept(c, &b, len, e) != 0) {
 			rc = e->code == BU_EXIT_SYSTEM && got < 0 ? -1 : at(e, r, c);
 			if (e->code == BU_EXIT_SYSTEM)
@@ -46,7 +79,9 @@ chain_walk_lines(struct chain *c, struct lines *r, chain_each_fn each,
 		if (each != NULL && (rc = each(arg, &b, line, len, r)) != 0)
 			break;
 	}
+	b.btc = NULL;
 	block_free(&b);
+	btc_block_free(&bb);
 	return rc;
 }
 

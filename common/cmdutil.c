@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btc.h"
 #include "chain.h"
 
 static void __attribute__((noreturn, format(printf, 2, 0)))
@@ -54,6 +55,31 @@ now_or_exit(void)
 	if (now < 0)
 		usage_error("BLOCKUTILS_NOW is not a number of seconds");
 	return now;
+}
+
+void
+chain_net_or_exit(struct chain_opts *o, const char *name)
+{
+	if ((o->net = btc_net_byname(name)) == NULL)
+		usage_error("unknown chain '%s' (bitcoin and regtest are built in)", name);
+	o->bitcoin = 1;
+}
+
+void
+chain_from_or_exit(struct chain_opts *o, const char *height)
+{
+	uint64_t v;
+
+	opt_u64_or_exit("--from", height, 0, UINT32_MAX, &v);
+	o->sliced = 1;
+	o->start_height = (uint32_t)v;
+}
+
+void
+chain_opts_check(const struct chain_opts *o)
+{
+	if (o->sliced && !o->bitcoin)
+		usage_error("--from needs --chain (a chain of our own starts at its genesis)");
 }
 
 int

@@ -22,3 +22,17 @@ sha256d(const void *data, size_t len, unsigned char out[32])
 	sha256(data, len, once);
 	sha256(once, sizeof once, out);
 }
+
+void
+sha256d_parts(const struct hash_part *parts, size_t n, unsigned char out[32])
+{
+	unsigned char once[32];
+	SHA256_CTX c;
+	size_t i;
+
+	SHA256_Init(&c);
+	for (i = 0; i < n; i++)
+		SHA256_Update(&c, parts[i].p, parts[i].n);
+	SHA256_Final(once, &c);
+	sha256(once, sizeof once, out);
+}

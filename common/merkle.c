@@ -46,3 +46,50 @@ ids_have_duplicate(unsigned char (*ids)[32], size_t n)
 			return 1;
 	return 0;
 }
+
+size_t
+merkle_branch(const unsigned char (*ids)[32], size_t n, size_t index,
+    unsigned char (*tmp)[32], unsigned char branch[][32])
+{
+	size_t depth = 0, i;
+
+	memcpy(tmp, ids, n * 32);
+	while (n > 1) {
+		size_t sib = index ^ 1;
+
+		if (n % 2) {
+			memcpy(tmp[n], tmp[n - 1], 32);
+			n++;
+		}
+		memcpy(branch[depth++], tmp[sib], 32);
+		for (i = 0; i < n / 2; i++)
+			sha256d(tmp[2 * i], 64, tmp[i]);
+		n /= 2;
+		index /= 2;
+	}
+	return depth;
+}
+
+int
+merkle_from_branch(const unsigned char leaf[32], uint64_t index,
+    const unsigned char branch[][32], size_t depth, unsigned char root[32])
+{
+	unsigned char pair[64];
+	size_t k;
+	int rc = 0;
+
+	memcpy(root, leaf, 32);
+	for (k = 0; k < depth; k++, index >>= 1) {
+		if (index & 1) {
+			if (memcmp(branch[k], root, 32) == 0)
+				rc = -1;
+			memcpy(pair, branch[k], 32);
+			memcpy(pair + 32, root, 32);
+		} else {
+			memcpy(pair, root, 32);
+			memcpy(pair + 32, branch[k], 32);
+		}
+		sha256d(pair, sizeof pair, root);
+	}
+	return rc;
+}

@@ -52,6 +52,8 @@ struct header {
 	unsigned char prev[32], merkle[32];	/* internal byte order */
 };
 
+struct btc_block;
+
 struct block {
 	uint32_t height;
 	unsigned char hash[32];	/* as written in the line (checked later) */
@@ -59,6 +61,7 @@ struct block {
 	struct tx *txs;
 	size_t ntx, cap;
 	int raw;		/* a 160-hex Bitcoin header: no height, hash or txs */
+	struct btc_block *btc;	/* a whole raw Bitcoin block behind the header, or NULL */
 };
 
 void block_init(struct block *b);

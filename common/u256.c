@@ -217,7 +217,7 @@ u256_not(u256 *r, const u256 *a)
 		r->w[i] = ~a->w[i];
 }
 
-static int
+int
 u256_sub(u256 *r, const u256 *a, const u256 *b)
 {
 	uint64_t borrow = 0;

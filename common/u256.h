@@ -13,6 +13,8 @@ int u256_cmp(const u256 *a, const u256 *b);
 int u256_is_zero(const u256 *a);
 /* r = a + b; returns 1 on overflow (r then wraps). */
 int u256_add(u256 *r, const u256 *a, const u256 *b);
+/* r = a - b; returns 1 when b > a (r then wraps). */
+int u256_sub(u256 *r, const u256 *a, const u256 *b);
 /* Minimal lower-case hex, "0" for zero; out holds 65 bytes. */
 void u256_hex(char out[65], const u256 *a);
 /* Decimal; out holds 79 bytes. */

@@ -3,7 +3,7 @@ test_description='make install honours PREFIX and DESTDIR; every tool answers -h
 
 . ./test-lib.sh
 
-TOOLS='mkblock mine verify chain-append mkkey mktx balances peer-listen peer-send'
+TOOLS='mkblock mine verify chain-append mkkey mktx balances chain-headers prove verify-proof peer-listen peer-send'
 
 test_expect_success 'make install puts the tools and man pages under DESTDIR/PREFIX' '
 	make -s -C "$TEST_DIRECTORY/.." B="$BU_BUILD" DESTDIR="$PWD/inst" PREFIX=/opt/bu install >out 2>&1 &&

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btc.h"
 #include "chain.h"
 #include "lines.h"
 #include "merkle.h"
@@ -138,6 +139,53 @@ pow_ok(const char *hex)
 	return 0;
 }
 
+/* version NET HEIGHT VERSION: the header version rule alone */
+static int
+version(char **a)
+{
+	const struct btc_net *net = btc_net_byname(a[0]);
+	struct header h = { .version = (uint32_t)strtoul(a[2], NULL, 0) };
+	struct bu_err e;
+
+	if (net == NULL)
+		return 2;
+	if (btc_header_check(net, (uint32_t)strtoul(a[1], NULL, 10), &h, &e) != 0) {
+		printf("%s\n", e.reason);
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
+/* block NET HEIGHT MTP < hex: the block rules alone, as at HEIGHT (no proof of work) */
+static int
+block(char **a)
+{
+	const struct btc_net *net = btc_net_byname(a[0]);
+	struct btc_block b;
+	struct lines r;
+	struct bu_err e;
+	const char *line;
+	size_t len;
+	int rc = 0;
+
+	if (net == NULL || lines_open(&r, "-", 2 * BTC_MAX_BLOCK_BYTES + 1, &e) != 0 ||
+	    lines_next(&r, &line, &len, &e) <= 0)
+		return 2;
+	btc_block_init(&b);
+	if (btc_block_parse(&b, line, len, &e) != 0 ||
+	    btc_block_check(&b, net, (uint32_t)strtoul(a[1], NULL, 10),
+	    strtoll(a[2], NULL, 10), &e) != 0) {
+		printf("%s\n", e.reason);
+		rc = 1;
+	} else {
+		printf("ok\n");
+	}
+	btc_block_free(&b);
+	lines_close(&r);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -153,7 +201,12 @@ main(int argc, char *argv[])
 		return retarget(argv + 2);
 	if (argc == 3 && strcmp(argv[1], "merkle") == 0)
 		return merkle(argv[2]);
+	if (argc == 5 && strcmp(argv[1], "version") == 0)
+		return version(argv + 2);
+	if (argc == 5 && strcmp(argv[1], "block") == 0)
+		return block(argv + 2);
 	fprintf(stderr, "usage: test-consensus compact|work BITS | merkle FILE |\n"
-	    "       retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME\n");
+	    "       retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME |\n"
+	    "       version NET HEIGHT VERSION | block NET HEIGHT MTP < hex\n");
 	return 2;
 }

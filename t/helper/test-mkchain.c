@@ -1,11 +1,12 @@
 /* test-mkchain: build a long easy chain fast (genesis powlimit 207fffff, empty blocks) */
 /*
  * Usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] [-s step] [-t time0]
- *        [-i k] [-d file] count
+ *        [-i k] [-d file | -R] count
  * -r sets the genesis retarget (0), -s the seconds between blocks (about one,
  * just above median time past), -t the genesis time; -i k makes the k-th new
  * block invalid (its coinbase pays one unit too much) and builds the rest on it;
- * -d puts each line of file in every block as a data record.
+ * -d puts each line of file in every block as a data record; -R puts one
+ * record "record HEIGHT" in each block.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,19 @@ overpay(struct buf *line)
 	buf_free(&out);
 }
 
+/* A file holding the one data record of block i. */
+static const char *
+record_file(char *path, long i)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fprintf(f, "record %ld\n", i) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "test-mkchain: %s: cannot write\n", path);
+		exit(3);
+	}
+	return path;
+}
+
 static void
 accept_line(struct chain *c, const struct buf *line)
 {
@@ -122,11 +136,12 @@ main(int argc, char *argv[])
 	struct bu_err e;
 	long count, i, bad = 0, step = 0, retarget = 0;
 	int64_t t0 = -1;
-	int ch;
+	char rec[64] = "";
+	int ch, records = 0;
 
 	bu_setprogname(argv[0]);
 	memset(n.coinbase, 0x11, 32);
-	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:d:R")) != -1) {
 		switch (ch) {
 		case 'c': base = optarg; break;
 		case 'x': n.extra = optarg; break;
@@ -135,14 +150,19 @@ main(int argc, char *argv[])
 		case 't': t0 = atoll(optarg); break;
 		case 'i': bad = atol(optarg); break;
 		case 'd': data = optarg; break;
+		case 'R': records = 1; break;
 		default:
 			fprintf(stderr, "usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] "
-			    "[-s step] [-t time0] [-i k] [-d file] count\n");
+			    "[-s step] [-t time0] [-i k] [-d file | -R] count\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 1 || (count = atol(argv[optind])) < 0)
 		return 2;
+	if (records) {
+		snprintf(rec, sizeof rec, "test-mkchain.%ld.rec", (long)getpid());
+		data = rec;
+	}
 	o.now = bu_now();
 	chain_init(&c, &o);
 	if (base != NULL && chain_load(&c, base, &e) != 0)
@@ -156,7 +176,8 @@ main(int argc, char *argv[])
 		if (step > 0)
 			n.time = last + step > (int64_t)chain_mtp(&c) ? last + step : chain_mtp(&c) + 1;
 		raw.n = 0;
-		if (build_next(&c, &n, data ? data : "/dev/null", data != NULL, &raw, &e) != 0)
+		if (build_next(&c, &n, records ? record_file(rec, (long)c.height + 1) :
+		    data ? data : "/dev/null", data != NULL, &raw, &e) != 0)
 			die(&e);
 		grind(raw.p, raw.n - 1, &mined);
 		if (i + 1 == bad) {
@@ -165,6 +186,8 @@ main(int argc, char *argv[])
 		}
 		accept_line(&c, &mined);
 	}
+	if (records)
+		unlink(rec);
 	buf_free(&raw);
 	buf_free(&mined);
 	chain_free(&c);
