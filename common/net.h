@@ -49,6 +49,8 @@ int netin_read(struct netin *in, int fd);
 int netin_line(struct netin *in, char **line, size_t *len);
 void netin_free(struct netin *in);
 
+#define NETOUT_KEEP (256u << 10)	/* an empty queue keeps at most this much memory */
+
 /* Queued output; sent as the socket takes it. */
 struct netout {
 	struct buf b;
