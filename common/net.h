@@ -64,7 +64,8 @@ int netout_flush(struct netout *o, int fd);
 size_t netout_pending(const struct netout *o);
 void netout_free(struct netout *o);
 
-/* Milliseconds of a monotonic clock. */
+/* Milliseconds (microseconds) of a monotonic clock. */
 int64_t net_ms(void);
+int64_t net_us(void);
 
 #endif

@@ -39,6 +39,8 @@
 #define NODE_POLL_MS 100
 #define NODE_OUT_BUDGET (256u << 10)	/* a peer's requests wait while this much is unsent */
 #define NODE_PASS_LINES 64	/* lines taken from one peer in one pass of the loop */
+#define NODE_SLICE_US 50	/* and at most this long (one line at least) */
+#define NODE_ALONE_US 5000	/* the slice of a peer that no other one waits beside */
 #define NODE_HELLO_LINE 4096	/* the line limit before hello */
 #define NODE_IN_TOTAL (32u << 20)	/* input buffered over every connection */
 #define NODE_OUT_TOTAL (32u << 20)	/* requests wait while this much is unsent to all peers */
@@ -118,6 +120,11 @@ struct node {
 	struct nscore scores[NODE_SCORES];
 	size_t nscores, scorepos;
 	size_t inbuf, outbuf;	/* input buffered and output unsent over every connection */
+	size_t nbusy;		/* connections with input waiting, this pass */
+	unsigned char loc[STORE_LOCATOR][32];	/* a locator being read */
+	struct buf hcache;	/* the last headers answer, from hcache_from while the tip is hcache_tip */
+	uint32_t hcache_from;
+	int32_t hcache_tip;
 };
 
 static void node_log(const struct node *n, int level, const char *fmt, ...)
@@ -740,27 +747,30 @@ on_headers(struct node *n, struct conn *c, const char *s, const char *end)
 		send_getheaders(n, c, r.ask_hash);
 }
 
+/*
+ * The answer to a locator. The last one is kept while the tip stays: a
+ * peer asking the same again over and over gets a copy, not a rebuild.
+ */
 static void
 on_getheaders(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	unsigned char (*loc)[32] = malloc(STORE_LOCATOR * sizeof *loc);
-	struct buf b = { 0 };
-	int k;
+	int k = parse_hashes(s, end, n->loc, STORE_LOCATOR);
+	uint32_t from;
 
-	if (loc == NULL)
-		return;
-	if ((k = parse_hashes(s, end, loc, STORE_LOCATOR)) <= 0) {
-		free(loc);
+	if (k <= 0) {
 		misbehave(n, c, NODE_BAN_SCORE, "bad-getheaders");
 		return;
 	}
-	buf_str(&b, "headers");
-	store_headers_from(n->st, store_locate(n->st, (const unsigned char (*)[32])loc,
-	    (size_t)k) + 1, STORE_HEADERS_MAX, &b);
+	from = store_locate(n->st, (const unsigned char (*)[32])n->loc, (size_t)k) + 1;
+	if (n->hcache.n == 0 || n->hcache_from != from || n->hcache_tip != store_tip(n->st)) {
+		n->hcache.n = 0;
+		buf_str(&n->hcache, "headers");
+		store_headers_from(n->st, from, STORE_HEADERS_MAX, &n->hcache);
+		n->hcache_from = from;
+		n->hcache_tip = store_tip(n->st);
+	}
 	n->must_sync = 1;	/* what we offer is on disk */
-	send_buf(c, &b);
-	buf_free(&b);
-	free(loc);
+	send_buf(c, &n->hcache);
 }
 
 /* ---- relay ---- */
@@ -1330,12 +1340,16 @@ on_addr(struct node *n, struct conn *c, const char *s, const char *end)
 static void
 on_mempool(struct node *n, struct conn *c)
 {
-	char hex[65];
+	struct buf *b;
 	size_t i;
 
+	if (c->st == C_CLOSED)
+		return;
+	b = netout_tail(&c->out);
 	for (i = 0; i < n->mp.n; i++) {
-		bu_hex_rev(hex, n->mp.v[i].id);
-		sendf(c, "inv tx %s", hex);
+		buf_add(b, "inv tx ", 7);
+		buf_hash(b, n->mp.v[i].id);
+		buf_add(b, "\n", 1);
 	}
 }
 
@@ -1433,12 +1447,14 @@ take_lines(struct node *n, struct conn *c)
 {
 	char *line;
 	size_t len;
-	int k, lines = 0;
+	int k, lines = 0, alone = n->nbusy <= 1;
+	int64_t t0 = net_us(), slice = alone ? NODE_ALONE_US : NODE_SLICE_US;
 
 	serve_getdata(n, c);
 	while (c->st != C_CLOSED && !n->fatal) {
 		if (c->gqn > 0 || netout_pending(&c->out) >= NODE_OUT_BUDGET ||
-		    lines == NODE_PASS_LINES || n->outbuf >= NODE_OUT_TOTAL)
+		    (lines == NODE_PASS_LINES && !alone) || n->outbuf >= NODE_OUT_TOTAL ||
+		    (lines > 0 && net_us() - t0 > slice))
 			return;
 		if ((k = netin_line(&c->in, &line, &len)) == 0)
 			break;
@@ -1581,6 +1597,7 @@ build_pfds(struct node *n, int *busy)
 	size_t i, k = 0, total = 0;
 
 	n->outbuf = 0;
+	n->nbusy = 0;
 	for (i = 0; i < n->nc; i++) {
 		total += buffered(n->c[i]);
 		n->outbuf += netout_pending(&n->c[i]->out);
@@ -1604,6 +1621,7 @@ build_pfds(struct node *n, int *busy)
 		if (netout_pending(&c->out) > 0)
 			pf[k].events |= POLLOUT;
 		*busy |= ready_work(n, c);
+		n->nbusy += c->more || c->gqn > 0;
 		k++;
 	}
 	return k;
@@ -1874,6 +1892,7 @@ node_close(struct node *n)
 	peers_free(&n->peers);
 	bans_free(&n->bans);
 	buf_free(&n->back);
+	buf_free(&n->hcache);
 	free(n->asked);
 	free(n);
 }
