@@ -42,8 +42,8 @@
 #define NODE_SLICE_US 50	/* and at most this long (one line at least) */
 #define NODE_ALONE_US 5000	/* the slice of a peer that no other one waits beside */
 #define NODE_HELLO_LINE 4096	/* the line limit before hello */
-#define NODE_IN_TOTAL (32u << 20)	/* input buffered over every connection */
-#define NODE_OUT_TOTAL (32u << 20)	/* requests wait while this much is unsent to all peers */
+#define NODE_IN_TOTAL (24u << 20)	/* input buffered over every connection */
+#define NODE_OUT_TOTAL (24u << 20)	/* requests wait while this much is unsent to all peers */
 #define NODE_WRITE_MS 20000	/* a peer with output waiting must take some within this */
 #define NODE_NOHELLO_SCORE 25	/* an address, for each connection that said no hello */
 #define NODE_SCORES 1024	/* addresses scored before they said hello */
@@ -1235,7 +1235,9 @@ on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 static void
 serve_getdata(struct node *n, struct conn *c)
 {
-	while (c->gqpos < c->gqn && c->st != C_CLOSED &&
+	size_t before = netout_pending(&c->out);
+
+	while (c->gqpos < c->gqn && c->st != C_CLOSED && n->outbuf < NODE_OUT_TOTAL &&
 	    netout_pending(&c->out) < NODE_OUT_BUDGET) {
 		if (c->gqblock) {
 			n->must_sync = 1;
@@ -1244,6 +1246,8 @@ serve_getdata(struct node *n, struct conn *c)
 		} else {
 			getdata_tx(n, c, c->gq[c->gqpos++]);
 		}
+		n->outbuf += netout_pending(&c->out) - before;
+		before = netout_pending(&c->out);
 	}
 	if (c->gqpos == c->gqn)
 		c->gqn = c->gqpos = 0;
@@ -1446,7 +1450,7 @@ static void
 take_lines(struct node *n, struct conn *c)
 {
 	char *line;
-	size_t len;
+	size_t len, pend;
 	int k, lines = 0, alone = n->nbusy <= 1;
 	int64_t t0 = net_us(), slice = alone ? NODE_ALONE_US : NODE_SLICE_US;
 
@@ -1463,7 +1467,10 @@ take_lines(struct node *n, struct conn *c)
 			return;
 		}
 		c->partial_ms = buffered(c) > 0 ? n->ms : 0;
+		pend = netout_pending(&c->out);
 		on_line(n, c, line, len);
+		if (netout_pending(&c->out) > pend)
+			n->outbuf += netout_pending(&c->out) - pend;
 		serve_getdata(n, c);
 		lines++;
 	}
