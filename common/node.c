@@ -1009,7 +1009,14 @@ block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const struct b
 			    (unsigned long)store_height(n->st, br->idx),
 			    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
 		if (c->client) {
-			sendf(c, "accepted block %s", hex);
+			sendf(c, "%s block %s", r == BLK_SIDE ? "side" : "accepted", hex);
+			n->must_sync = 1;
+		}
+		break;
+	case BLK_DUP:
+		node_log(n, 1, "block %s from %s: known", hex, c->name);
+		if (c->client) {
+			sendf(c, "known block %s", hex);
 			n->must_sync = 1;
 		}
 		break;
@@ -1026,7 +1033,6 @@ block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const struct b
 		if (!c->client && br->punish)
 			misbehave(n, c, NODE_BAN_SCORE, e->reason);
 		break;
-	case BLK_DUP:
 	case BLK_LOWWORK:
 	case BLK_LATER:
 		node_log(n, 1, "block %s from %s: %s", hex, c->name, e->reason);
@@ -1357,6 +1363,21 @@ on_mempool(struct node *n, struct conn *c)
 	}
 }
 
+/* The node's state in one line: cheap, whatever the chain's length. */
+static void
+on_getinfo(struct node *n, struct conn *c)
+{
+	const struct chain *ch = store_chain(n->st);
+	char tip[65], work[65];
+
+	bu_hex_rev(tip, ch->tip);
+	u256_hex(work, &ch->work);
+	sendf(c, "info chain=%s height=%lu tip=%s work=%s in=%d out=%d mempool=%lu agent=blockutils",
+	    ch->idhex, (unsigned long)ch->height, tip, work, count_conns(n, 0), count_conns(n, 1),
+	    (unsigned long)n->mp.n);
+	n->must_sync = 1;
+}
+
 static int
 is(const char *w, size_t wl, const char *name)
 {
@@ -1407,6 +1428,8 @@ on_line(struct node *n, struct conn *c, const char *line, size_t len)
 		on_addr(n, c, s, end);
 	else if (is(w, wl, "mempool") && s == end)
 		on_mempool(n, c);
+	else if (is(w, wl, "getinfo") && s == end)
+		on_getinfo(n, c);
 	else if (is(w, wl, "ping") && hex16(s, end) == 0)
 		sendf(c, "pong %.16s", s);
 	else if (is(w, wl, "pong") && hex16(s, end) == 0)
