@@ -1,5 +1,6 @@
 /* node.c: the node's poll loop: connections, handshake, messages, relay, sync, peers */
 #include "node.h"
+#include "node_test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,6 +118,7 @@ struct node {
 	int must_sync;		/* something goes out that needs the chain file synced */
 	int fatal;
 	struct bu_err fatal_e;
+	int64_t next_house_ms;	/* the next timers, dialing and chain file check */
 	struct nscore scores[NODE_SCORES];
 	size_t nscores, scorepos;
 	size_t inbuf, outbuf;	/* input buffered and output unsent over every connection */
@@ -1736,37 +1738,71 @@ sync_now(struct node *n)
 		fail_with(n, &e);
 }
 
-int
-node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
+/* One pass of the loop: timers, poll (at most max_ms), serve, send. */
+static int
+pass(struct node *n, int max_ms, struct bu_err *e)
 {
-	int64_t next_ms = 0;
 	size_t k;
-	int got, busy;
+	int got, busy, wait;
 
-	while (!*stop && !n->fatal) {
-		n->ms = net_ms();
-		n->now = bu_now();
-		housekeeping(n, &next_ms);
-		k = build_pfds(n, &busy);
-		got = poll(n->pf, k, busy ? 0 : store_dirty(n->st) ? NODE_SYNC_IDLE_MS : NODE_POLL_MS);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			return bu_fail(e, BU_EXIT_SYSTEM, "io", "poll: %s", strerror(errno));
-		}
-		n->ms = net_ms();
-		if (got == 0 && !busy && store_dirty(n->st))
-			sync_now(n);
-		serve(n, k);
-		if (!n->fatal)
-			flush_all(n);
-		free_closed(n);
+	n->ms = net_ms();
+	n->now = bu_now();
+	housekeeping(n, &n->next_house_ms);
+	k = build_pfds(n, &busy);
+	wait = busy ? 0 : store_dirty(n->st) ? NODE_SYNC_IDLE_MS : NODE_POLL_MS;
+	if ((got = poll(n->pf, k, wait < max_ms ? wait : max_ms)) < 0) {
+		if (errno == EINTR)
+			return 0;
+		return bu_fail(e, BU_EXIT_SYSTEM, "io", "poll: %s", strerror(errno));
 	}
+	n->ms = net_ms();
+	if (got == 0 && !busy && store_dirty(n->st))
+		sync_now(n);
+	serve(n, k);
+	if (!n->fatal)
+		flush_all(n);
+	free_closed(n);
 	if (n->fatal) {
 		*e = n->fatal_e;
 		return -1;
 	}
 	return 0;
+}
+
+int
+node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
+{
+	while (!*stop)
+		if (pass(n, NODE_POLL_MS, e) != 0)
+			return -1;
+	return 0;
+}
+
+int
+node_pass(struct node *n, int max_ms, struct bu_err *e)
+{
+	return pass(n, max_ms, e);
+}
+
+int
+node_attach(struct node *n, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	struct conn *c;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 || net_nonblock(fd) != 0 ||
+	    (c = conn_new(n, fd, 0, (struct sockaddr *)&ss, sl)) == NULL)
+		return -1;
+	send_hello(n, c);
+	return 0;
+}
+
+void
+node_forget_bans(struct node *n)
+{
+	bans_free(&n->bans);
+	n->nscores = 0;
 }
 
 /* ---- setup ---- */
