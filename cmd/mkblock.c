@@ -164,7 +164,7 @@ parse(int argc, char *argv[], struct args *a)
 		case 'd': a->data = 1; break;
 		case 'k': a->n.skip_invalid = 1; break;
 		case O_COINBASE:
-			if (account_arg(optarg, a->n.coinbase, &e) != 0)
+			if (payee_arg(optarg, a->n.coinbase, &e) != 0)
 				exit(report_exit(&e, BU_EXIT_INVALID));
 			a->have_cb = 1;
 			break;

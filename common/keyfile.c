@@ -23,6 +23,10 @@ keyfile_create(const char *path, unsigned char pub[32], struct bu_err *e)
 
 	if (ed_keygen(pub, sec, e) != 0)
 		return -1;
+	if (!ed_key_ok(pub)) {	/* never from a sound generator; never written */
+		OPENSSL_cleanse(sec, sizeof sec);
+		return bu_fail(e, BU_EXIT_SYSTEM, "crypto", "Ed25519 key generation gave a weak key");
+	}
 	bu_hex(sh, sec, 32);
 	bu_hex(ph, pub, 32);
 	snprintf(line, sizeof line, "key secret=%s account=%s\n", sh, ph);
@@ -88,4 +92,20 @@ account_arg(const char *arg, unsigned char pub[32], struct bu_err *e)
 	rc = keyfile_read(arg, sec, pub, e);
 	OPENSSL_cleanse(sec, sizeof sec);
 	return rc;
+}
+
+int
+payee_arg(const char *arg, unsigned char pub[32], struct bu_err *e)
+{
+	if (account_arg(arg, pub, e) != 0)
+		return -1;
+	if (!ed_point_canonical(pub))
+		return bu_fail(e, BU_EXIT_INVALID, "bad-account",
+		    "'%.64s' is not a canonical key (y >= 2^255 - 19, or x = 0 with a sign): "
+		    "no signature by it is ever valid", arg);
+	if (ed_small_order(pub))
+		return bu_fail(e, BU_EXIT_INVALID, "bad-account",
+		    "'%.64s' is a point of small order: no signature by it is ever valid, "
+		    "so what is paid to it can never be spent", arg);
+	return 0;
 }

@@ -11,5 +11,7 @@ int keyfile_read(const char *path, unsigned char sec[32], unsigned char pub[32],
     struct bu_err *e);
 /* An account: 64 lower-case hex digits, or the path of a key file. */
 int account_arg(const char *arg, unsigned char pub[32], struct bu_err *e);
+/* An account to pay: as account_arg, refusing a key no signature can come from. */
+int payee_arg(const char *arg, unsigned char pub[32], struct bu_err *e);
 
 #endif

@@ -23,6 +23,9 @@ transfer_sign(struct buf *out, const char idhex[65], const unsigned char sec[32]
 		rc = bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 	else if (ed_sign(sec, msg.p, msg.n, sig, e) != 0)
 		rc = -1;
+	else if (ed_verify(t->from, msg.p, msg.n, sig) != 0)
+		rc = bu_fail(e, BU_EXIT_INVALID, "bad-txns-sig",
+		    "the signature just made does not verify under the strict rules");
 	if (rc == 0) {
 		bu_hex(hex, sig, 64);
 		buf_str(out, "tx ");
