@@ -15,6 +15,10 @@ transfer_sign(struct buf *out, const char idhex[65], const unsigned char sec[32]
 	char hex[129];
 	int rc = 0;
 
+	if (t->amount > UINT64_MAX - t->fee)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-txns-overflow",
+		    "amount %llu + fee %llu overflows u64: no chain would accept the transfer",
+		    (unsigned long long)t->amount, (unsigned long long)t->fee);
 	tok_transfer_unsigned(&tok, t, memo, strlen(memo));
 	buf_add(&msg, idhex, 64);
 	buf_add(&msg, ":", 1);
