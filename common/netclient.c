@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lines.h"
+
 #define CLIENT_LINE (32u << 20)
 
 static int
@@ -163,35 +165,37 @@ verdict(struct client *cl, const char *cmd, FILE *out, struct bu_err *e)
 int
 client_submit(struct client *cl, FILE *in, FILE *out, struct bu_err *e)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int worst = 0, v;
+	struct lines r;
+	const char *line;
+	size_t len;
+	int worst = 0, v = 0, got = 0;
 
-	while ((len = getline(&line, &cap, in)) > 0) {
+	if (lines_fdopen(&r, dup(fileno(in)), "-", CLIENT_LINE, e) != 0)
+		return -1;
+	while (v >= 0 && (got = lines_next(&r, &line, &len, e)) > 0) {
 		const char *cmd;
 
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (starts(line, (size_t)len, "block "))
+		if (starts(line, len, "block "))
 			cmd = "block";
-		else if (starts(line, (size_t)len, "tx "))
+		else if (starts(line, len, "tx "))
 			cmd = "tx";
 		else {
 			fprintf(out, "rejected line bad-syntax not a block or tx line\n");
 			worst = 1;
 			continue;
 		}
-		if (client_send(cl, line, (size_t)len, e) != 0 || (v = verdict(cl, cmd, out, e)) < 0) {
-			free(line);
-			return -1;
-		}
-		if (v > worst)
+		if (client_send(cl, line, len, e) != 0 || (v = verdict(cl, cmd, out, e)) < 0)
+			v = -1;
+		else if (v > worst)
 			worst = v;
 		fflush(out);
 	}
-	free(line);
-	return worst;
+	if (v >= 0 && got < 0 && e->code != BU_EXIT_SYSTEM) {
+		e->file = r.name;
+		e->line = r.lineno;
+	}
+	lines_close(&r);
+	return v < 0 || got < 0 ? -1 : worst;
 }
 
 /* Send a ping as a barrier: every answer to what came before arrives first. */

@@ -140,9 +140,9 @@ load_lines(const char *path, line_fn fn, void *arg, FILE *warn, struct bu_err *e
 				continue;
 		}
 		if (warn != NULL)
-			fprintf(warn, "%s: %s:%llu: bad line skipped\n", bu_progname, path,
-			    (unsigned long long)r.lineno);
-		if (got < 0 && strcmp(e->reason, "bad-blk-length") != 0)
+			fprintf(warn, "%s: %s:%llu: bad line %s\n", bu_progname, path,
+			    (unsigned long long)r.lineno, got < 0 ? "and the rest ignored" : "skipped");
+		if (got < 0)
 			break;
 	}
 	lines_close(&r);

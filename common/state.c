@@ -304,6 +304,7 @@ int
 chain_load(struct chain *c, const char *path, struct bu_err *e)
 {
 	struct chain_pos pos;
+	struct stat st;
 	size_t n = strlen(path);
 	int fd, rc;
 
@@ -311,9 +312,18 @@ chain_load(struct chain *c, const char *path, struct bu_err *e)
 		return chain_walk(c, path, NULL, NULL, e);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
-	if (flock(fd, LOCK_SH) != 0) {
+	if (fstat(fd, &st) != 0 || flock(fd, LOCK_SH) != 0) {
 		close(fd);
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': lock: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode)) {	/* a pipe or a device: no cache, no seeking */
+		struct lines r;
+
+		if (lines_fdopen(&r, fd, path, MAXBLOCK_LIMIT, e) != 0)
+			return -1;
+		rc = chain_walk_lines(c, &r, NULL, NULL, e);
+		lines_close(&r);
+		return rc;
 	}
 	rc = chain_load_fd(c, fd, path, &pos, e);
 	close(fd);
