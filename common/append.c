@@ -82,7 +82,7 @@ open_chain(const char *path, const char *line, size_t len, int64_t now,
 }
 
 static int
-repair(int fd, const char *path, const struct chain_pos *pos, FILE *warn,
+repair(int fd, const char *path, struct chain_pos *pos, FILE *warn,
     struct bu_err *e)
 {
 	struct stat st;
@@ -93,6 +93,7 @@ repair(int fd, const char *path, const struct chain_pos *pos, FILE *warn,
 		return 0;
 	if (ftruncate(fd, (off_t)pos->end) != 0 || fsync(fd) != 0)
 		return syserr(e, path, "cutting an unfinished last line");
+	pos->partial = 0;
 	if (warn != NULL)
 		fprintf(warn, "%s: %s: cut %llu bytes of an unfinished last line\n",
 		    bu_progname, path, (unsigned long long)st.st_size - pos->end);
