@@ -372,6 +372,16 @@ check_header(struct chain *c, const struct block *b, uint32_t height,
 
 	if (c->o.bitcoin && !b->raw)
 		return bad(e, "bad-syntax", "--chain bitcoin reads raw 160-hex headers only%s", "");
+	if (!c->empty && memcmp(hash, c->tip, 32) == 0) {
+		char hex[65];
+
+		bu_hex_rev(hex, hash);
+		bu_fail(e, BU_EXIT_NOTTIP, "duplicate",
+		    "block %s is already in the chain, its tip at height %lu", hex,
+		    (unsigned long)c->height);
+		e->height = c->height;
+		return -1;
+	}
 	if (!c->empty && check_link(c, b, height, e) != 0)
 		return -1;
 	if (!c->empty) {
