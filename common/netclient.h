@@ -17,6 +17,9 @@ struct client {
 
 /* Connect (within timeout_ms), read the node's hello, answer as a client (port=0). */
 int client_open(struct client *cl, const char *hostport, int timeout_ms, struct bu_err *e);
+/* The same on a connected socket fd (which cl then owns); name is for messages. */
+int client_attach(struct client *cl, int fd, int timeout_ms, const char *name,
+    struct bu_err *e);
 void client_close(struct client *cl);
 int client_send(struct client *cl, const char *line, size_t len, struct bu_err *e);
 /* The next line from the node; pings are answered on the way. */
