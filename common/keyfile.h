@@ -6,6 +6,9 @@
 
 /* Create path (never overwriting) holding a new key; its account in pub. */
 int keyfile_create(const char *path, unsigned char pub[32], struct bu_err *e);
+/* The bytes of a key file: exactly the one canonical line, its account derived from its secret. */
+int keyfile_parse(const char *buf, size_t n, unsigned char sec[32], unsigned char pub[32],
+    struct bu_err *e);
 /* Read a key file; refuses one that others may read. Wipe sec after use. */
 int keyfile_read(const char *path, unsigned char sec[32], unsigned char pub[32],
     struct bu_err *e);
