@@ -21,6 +21,23 @@ is_hash(const char *s, size_t n)
 	return n == 64 && bu_unhex_rev(s, 64, h) == 0;
 }
 
+/* host:port as net_split takes it, in printable ASCII: what --peers may print. */
+static int
+is_addr(const char *s, size_t n)
+{
+	char a[NET_ADDRLEN], host[NET_ADDRLEN], port[8];
+	size_t i;
+
+	if (n == 0 || n >= sizeof a)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return 0;
+	memcpy(a, s, n);
+	a[n] = '\0';
+	return net_split(a, NULL, host, sizeof host, port, sizeof port, NULL) == 0;
+}
+
 static int
 neterr(struct bu_err *e, const char *what)
 {
@@ -360,7 +377,8 @@ client_peers(struct client *cl, FILE *out, struct bu_err *e)
 		if (got.p[i] == ' ' || got.p[i] == '\n') {
 			size_t w = (size_t)(got.p + i - p);
 
-			if (w > 0 && !(w == 4 && memcmp(p, "addr", 4) == 0 && (p == got.p || p[-1] == '\n')))
+			if (!(w == 4 && memcmp(p, "addr", 4) == 0 && (p == got.p || p[-1] == '\n')) &&
+			    is_addr(p, w))
 				fprintf(out, "%.*s\n", (int)w, p);
 			p = got.p + i + 1;
 		}
