@@ -14,7 +14,7 @@ FEED=268435456
 # exits 1 with bad-blk-length having taken at most LIMIT + SLACK bytes
 stops_at() {
 	sa_max=$(($1 + SLACK)) && shift &&
-	{ test-feed -n $FEED 2>fed | "$@" >out 2>err; echo $? >rc; } &&
+	{ test-feed -n "$FEED" 2>fed | "$@" >out 2>err; echo $? >rc; } &&
 	echo 1 >expect && test_cmp expect rc &&
 	test_grep "bad-blk-length: .*line longer than" err &&
 	sa_fed=$(sed -n "s/^fed //p" fed) &&
@@ -26,8 +26,8 @@ stops_at() {
 file_stops_at() {
 	fa_max=$(($1 + SLACK)) && shift &&
 	rm -f z && mkfifo z &&
-	{ test-feed -n $FEED >z 2>fed & } && fa_pid=$! &&
-	{ "$@" >out 2>err; echo $? >rc; } && wait $fa_pid &&
+	{ test-feed -n "$FEED" >z 2>fed & } && fa_pid=$! &&
+	{ "$@" >out 2>err; echo $? >rc; } && wait "$fa_pid" &&
 	echo 1 >expect && test_cmp expect rc &&
 	test_grep "z:1: bad-blk-length: .*line longer than $CAP bytes" err &&
 	fa_fed=$(sed -n "s/^fed //p" fed) &&

@@ -6,9 +6,9 @@ test_description='the state cache is no one else'\''s: mode 0600, its owner, a k
 
 MUCH=1000000000000000
 
-# mode FILE: its permission string as ls prints it
+# mode FILE: its permission string as ls -l prints it
 mode() {
-	ls -l "$1" | cut -c1-10
+	stat -c %A "$1"
 }
 
 # forged [KEYFILE]: c.blk's cache, with B's balance set to MUCH and the

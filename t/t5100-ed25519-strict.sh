@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2034,SC2154 # the variables are used, and id set, in the test bodies
 test_description='strict Ed25519: small-order and non-canonical points, S >= L, RFC 8032, in every tool that verifies'
 
 . ./test-lib.sh
