@@ -1,5 +1,5 @@
 # blockutils: plain make; `make`, `make test`, `make check`, `make bench`, `make install`,
-# `make fuzz` (clang, libFuzzer)
+# `make fuzz` (clang, libFuzzer), `make stress` (not part of make test)
 PREFIX   ?= /usr/local
 MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
@@ -77,6 +77,10 @@ $(FB)/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $(FB)/libbu.a common/*.h
 	$(FUZZ_CC) -D_GNU_SOURCE -Icommon -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -pthread \
 		-o $@ $< $(FB)/libbu.a $(LDFLAGS) $(LIBS)
 
+stress: all
+	@sh mk/deps.sh test
+	cd t && BU_BUILD=$(CURDIR)/$(B) sh stress/chain-append.sh
+
 bench: all
 	@for s in t/bench/[0-9]*.sh; do BU_BUILD=$(CURDIR)/$(B) sh $$s || exit 1; done
 
@@ -93,5 +97,5 @@ lint:
 clean:
 	rm -rf build build-san $(FB)
 
-.PHONY: all test check fuzz fuzz-build bench install lint clean
+.PHONY: all test check fuzz fuzz-build stress bench install lint clean
 .SECONDARY:
