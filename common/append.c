@@ -175,7 +175,8 @@ hash_at(int fd, const char *path, uint32_t h, unsigned char out[32])
 	size_t len, n;
 	int got, rc = -1;
 
-	if (lines_fdopen(&r, dup(fd), path, MAXBLOCK_LIMIT, &e) != 0 || lseek(r.fd, 0, SEEK_SET) < 0) {
+	if (lines_fdopen(&r, dup(fd), path, MAXBLOCK_LIMIT, &e) != 0 ||
+	    lseek(r.fd, 0, SEEK_SET) < 0) {
 		lines_close(&r);
 		return -1;
 	}
@@ -191,7 +192,7 @@ hash_at(int fd, const char *path, uint32_t h, unsigned char out[32])
 	return rc;
 }
 
-/* Why b does not extend c: the tip is missing, b is in the chain already, or its parent is elsewhere. */
+/* Why b does not extend c: c is empty, b is in it already, or b's parent is elsewhere. */
 static int
 why_not(const struct chain *c, int fd, const char *path, const struct block *b,
     struct bu_err *e)
