@@ -34,6 +34,8 @@ play_node(void *arg)
 	size_t sent = 0;
 	char chunk[65536];
 
+	if (nd->n == 0)	/* nothing to say: the client must not wait for it */
+		shutdown(nd->fd, SHUT_WR);
 	for (;;) {
 		struct pollfd pf = { nd->fd, POLLIN | (sent < nd->n ? POLLOUT : 0), 0 };
 		ssize_t k;
@@ -181,7 +183,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	out = open_memstream(&outp, &outn);
 	FUZZ_CHECK(out != NULL);
-	if (client_attach(&cl, sv[0], 2000, "fuzz", &e) == 0) {
+	if (client_attach(&cl, sv[0], 500, "fuzz", &e) == 0) {
 		FILE *in = NULL;
 		int fd;
 
