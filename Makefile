@@ -1,4 +1,5 @@
-# blockutils: plain make; `make`, `make test`, `make check`, `make bench`, `make install`
+# blockutils: plain make; `make`, `make test`, `make check`, `make bench`, `make install`,
+# `make fuzz` (clang, libFuzzer), `make stress` (not part of make test)
 PREFIX   ?= /usr/local
 MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
@@ -20,6 +21,15 @@ HBINS    = $(addprefix $(B)/t/,$(HELPERS))
 MAN1     = $(wildcard man/*.1)
 MAN5     = $(wildcard man/*.5)
 MAN7     = $(wildcard man/*.7)
+
+# Fuzzing: one libFuzzer target per file t/fuzz/NAME.c, built into $(FB)/fuzz/NAME
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(patsubst t/fuzz/%.c,%,$(wildcard t/fuzz/*.c))
+FUZZ_FLAGS   ?=
+FB           ?= build-fuzz
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_BINS     = $(addprefix $(FB)/fuzz/,$(FUZZ_TARGETS))
 
 all: $(B)/.deps $(BINS) $(HBINS)
 
@@ -54,6 +64,23 @@ check:
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		prove -j2 --timer t[0-9]*.sh
 
+fuzz: fuzz-build
+	@FB=$(FB) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_FLAGS='$(FUZZ_FLAGS)' sh mk/fuzz.sh $(FUZZ_TARGETS)
+
+fuzz-build:
+	@sh mk/deps.sh fuzz
+	$(MAKE) B=$(FB) CC=$(FUZZ_CC) SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' CFLAGS='-O1 -g' $(FB)/libbu.a
+	$(MAKE) FB=$(FB) $(FUZZ_BINS)
+
+$(FB)/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $(FB)/libbu.a common/*.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -D_GNU_SOURCE -Icommon -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -pthread \
+		-o $@ $< $(FB)/libbu.a $(LDFLAGS) $(LIBS)
+
+stress: all
+	@sh mk/deps.sh test
+	cd t && BU_BUILD=$(CURDIR)/$(B) sh stress/chain-append.sh
+
 bench: all
 	@for s in t/bench/[0-9]*.sh; do BU_BUILD=$(CURDIR)/$(B) sh $$s || exit 1; done
 
@@ -68,7 +95,7 @@ lint:
 	mandoc -Tlint -W warning $(MAN1) $(MAN5) $(MAN7)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san $(FB)
 
-.PHONY: all test check bench install lint clean
+.PHONY: all test check fuzz fuzz-build stress bench install lint clean
 .SECONDARY:

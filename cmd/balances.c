@@ -74,8 +74,10 @@ main(int argc, char *argv[])
 		usage(2);
 	o.now = now_or_exit();
 	chain_init(&c, &o);
-	if (chain_load(&c, argv[optind], &e) != 0)
+	if (chain_load(&c, argv[optind], &e) != 0) {
+		chain_free(&c);
 		return report_exit(&e, BU_EXIT_INVALID);
+	}
 	if (c.empty)
 		fatal(BU_EXIT_INVALID, "'%s': the chain has no blocks", argv[optind]);
 	/* spendable means: in the next block */

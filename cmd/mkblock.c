@@ -53,8 +53,9 @@ emit(struct buf *out)
 	return close_stdout();
 }
 
+/* bits 0 is not "unset": it is an invalid target, refused by build_genesis. */
 static int
-genesis(struct genesis_opts *g, int data, const char *path)
+genesis(struct genesis_opts *g, int bits_set, int data, const char *path)
 {
 	struct toks t = { 0 };
 	struct buf out = { 0 };
@@ -62,7 +63,7 @@ genesis(struct genesis_opts *g, int data, const char *path)
 
 	if (data && toks_read_data(&t, path, &e) != 0)
 		exit(report_exit(&e, BU_EXIT_INVALID));
-	if (g->bits == 0)
+	if (!bits_set)
 		g->bits = g->p.powlimit;
 	if (build_genesis(g, &t, &out, &e) != 0)
 		exit(report_exit(&e, BU_EXIT_INVALID));
@@ -94,7 +95,7 @@ struct args {
 	struct genesis_opts g;
 	struct next_opts n;
 	const char *chainpath, *path, *gonly;
-	int gen, data, have_cb, time_set;
+	int gen, data, have_cb, time_set, bits_set;
 };
 
 /* The options that set a genesis parameter; 0 if ch is not one of them. */
@@ -111,7 +112,11 @@ genesis_option(struct args *a, int ch, const char *arg)
 	case O_POWLIMIT: g->p.powlimit = opt_bits("--powlimit", arg); a->gonly = "--powlimit"; break;
 	case O_HALVING: g->p.halving = opt_u32("--halving", arg, 0); a->gonly = "--halving"; break;
 	case O_MATURITY: g->p.maturity = opt_u32("--maturity", arg, 0); a->gonly = "--maturity"; break;
-	case O_BITS: g->bits = opt_bits("--bits", arg); a->gonly = "--bits"; break;
+	case O_BITS:
+		g->bits = opt_bits("--bits", arg);
+		a->bits_set = 1;
+		a->gonly = "--bits";
+		break;
 	case O_SUBSIDY:
 		opt_u64_or_exit("--subsidy", arg, 0, UINT64_MAX, &v);
 		g->p.subsidy = v;
@@ -164,7 +169,7 @@ parse(int argc, char *argv[], struct args *a)
 		case 'd': a->data = 1; break;
 		case 'k': a->n.skip_invalid = 1; break;
 		case O_COINBASE:
-			if (account_arg(optarg, a->n.coinbase, &e) != 0)
+			if (payee_arg(optarg, a->n.coinbase, &e) != 0)
 				exit(report_exit(&e, BU_EXIT_INVALID));
 			a->have_cb = 1;
 			break;
@@ -218,7 +223,7 @@ main(int argc, char *argv[])
 
 			a.g.time = now > UINT32_MAX ? UINT32_MAX : (uint32_t)now;
 		}
-		return genesis(&a.g, a.data, a.path);
+		return genesis(&a.g, a.bits_set, a.data, a.path);
 	}
 	if (!a.have_cb)
 		usage_error("-c needs --coinbase account");

@@ -78,7 +78,7 @@ main(int argc, char *argv[])
 		usage(2);
 	if (id != NULL && (strlen(id) != 64 || bu_unhex_rev(id, 64, tmp) != 0))
 		usage_error("-i: '%s' is not a chain id (64 lower-case hex digits)", id);
-	if (account_arg(argv[0], t.to, &e) != 0)
+	if (payee_arg(argv[0], t.to, &e) != 0)
 		return report_exit(&e, BU_EXIT_INVALID);
 	opt_u64_or_exit("amount", argv[1], 0, UINT64_MAX, &t.amount);
 	if (keyfile_read(keypath, sec, t.from, &e) != 0)

@@ -27,6 +27,14 @@ is_gzip(int fd)
 }
 
 static int
+is_regular(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int
 still_named(int fd, const char *path)
 {
 	struct stat a, b;
@@ -73,6 +81,11 @@ open_chain(const char *path, const char *line, size_t len, int64_t now,
 		close(fd);
 		return open_chain(path, line, len, now, e);
 	}
+	if (!is_regular(fd)) {
+		close(fd);
+		return bu_fail(e, BU_EXIT_USAGE, "usage",
+		    "'%s' is not a regular file: chain-append writes plain files only", path);
+	}
 	if (is_gzip(fd)) {
 		close(fd);
 		return bu_fail(e, BU_EXIT_USAGE, "usage",
@@ -82,7 +95,7 @@ open_chain(const char *path, const char *line, size_t len, int64_t now,
 }
 
 static int
-repair(int fd, const char *path, const struct chain_pos *pos, FILE *warn,
+repair(int fd, const char *path, struct chain_pos *pos, FILE *warn,
     struct bu_err *e)
 {
 	struct stat st;
@@ -93,6 +106,7 @@ repair(int fd, const char *path, const struct chain_pos *pos, FILE *warn,
 		return 0;
 	if (ftruncate(fd, (off_t)pos->end) != 0 || fsync(fd) != 0)
 		return syserr(e, path, "cutting an unfinished last line");
+	pos->partial = 0;
 	if (warn != NULL)
 		fprintf(warn, "%s: %s: cut %llu bytes of an unfinished last line\n",
 		    bu_progname, path, (unsigned long long)st.st_size - pos->end);
@@ -150,6 +164,71 @@ ack_hash(FILE *ack, const unsigned char h[32], struct bu_err *e)
 	return 0;
 }
 
+/* The hash field of the line at height h of the chain in fd; 0, or -1 if none. */
+static int
+hash_at(int fd, const char *path, uint32_t h, unsigned char out[32])
+{
+	char want[40];
+	const char *line;
+	struct lines r;
+	struct bu_err e;
+	size_t len, n;
+	int got, rc = -1;
+
+	if (lines_fdopen(&r, dup(fd), path, MAXBLOCK_LIMIT, &e) != 0 ||
+	    lseek(r.fd, 0, SEEK_SET) < 0) {
+		lines_close(&r);
+		return -1;
+	}
+	n = (size_t)snprintf(want, sizeof want, "block height=%lu hash=", (unsigned long)h);
+	while ((got = lines_next(&r, &line, &len, &e)) > 0 && r.lineno <= (uint64_t)h + 1) {
+		if (r.lineno == (uint64_t)h + 1) {
+			if (len >= n + 64 && memcmp(line, want, n) == 0)
+				rc = bu_unhex_rev(line + n, 64, out);
+			break;
+		}
+	}
+	lines_close(&r);
+	return rc;
+}
+
+/* Why b does not extend c: c is empty, b is in it already, or b's parent is elsewhere. */
+static int
+why_not(const struct chain *c, int fd, const char *path, const struct block *b,
+    struct bu_err *e)
+{
+	unsigned char hash[32], there[32];
+	char hex[65];
+
+	if (c->empty)
+		return bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
+		    "'%s' is empty: its first block must be a genesis", path);
+	if (strcmp(e->reason, "bad-prevblk") != 0 || b->height > c->height)
+		return -1;
+	header_hash(hash, &b->h);
+	if (hash_at(fd, path, b->height, there) != 0 || memcmp(hash, there, 32) != 0)
+		return -1;
+	bu_hex_rev(hex, hash);
+	bu_fail(e, BU_EXIT_NOTTIP, "duplicate", "block %s is already in the chain at height %lu",
+	    hex, (unsigned long)b->height);
+	e->height = b->height;
+	return -1;
+}
+
+/* Check one line against the chain and apply it; a block that does not extend the tip says why. */
+static int
+accept_line(struct chain *c, int fd, const char *path, struct block *b,
+    const char *line, size_t len, struct bu_err *e)
+{
+	if (block_parse(b, line, len, 0, e) != 0)
+		return -1;
+	if (c->empty && b->height != 0)
+		return why_not(c, fd, path, b, e);
+	if (chain_accept(c, b, len, e) != 0)
+		return e->code == BU_EXIT_NOTTIP ? why_not(c, fd, path, b, e) : -1;
+	return 0;
+}
+
 static int
 append_lines(struct chain *c, int fd, const char *path, struct chain_pos *pos,
     struct lines *in, const char *line, size_t len, FILE *ack, struct bu_err *e)
@@ -159,8 +238,7 @@ append_lines(struct chain *c, int fd, const char *path, struct chain_pos *pos,
 
 	block_init(&b);
 	while (got > 0) {
-		if (block_parse(&b, line, len, 0, e) != 0 ||
-		    chain_accept(c, &b, len, e) != 0 ||
+		if (accept_line(c, fd, path, &b, line, len, e) != 0 ||
 		    write_line(fd, path, pos, line, len, e) != 0 ||
 		    ack_hash(ack, b.hash, e) != 0) {
 			rc = -1;
@@ -174,7 +252,8 @@ append_lines(struct chain *c, int fd, const char *path, struct chain_pos *pos,
 	if (rc != 0 && e->code != BU_EXIT_SYSTEM) {
 		e->file = in->name;
 		e->line = in->lineno;
-		e->height = c->empty ? 0 : (int64_t)c->height + 1;
+		if (e->height < 0)
+			e->height = c->empty ? 0 : (int64_t)c->height + 1;
 	}
 	block_free(&b);
 	return rc;
@@ -218,7 +297,7 @@ chain_append(const char *path, const char *input, int64_t now, FILE *ack,
 	}
 	chain_init(&c, &o);
 	if ((fd = open_chain(path, line, len, now, e)) < 0) {
-		if (e->code != BU_EXIT_SYSTEM) {
+		if (e->code != BU_EXIT_SYSTEM && e->code != BU_EXIT_USAGE) {
 			e->file = in.name;
 			e->line = in.lineno;
 			e->height = 0;

@@ -159,6 +159,18 @@ bu_hex_rev(char out[65], const unsigned char in[32])
 }
 
 int
+bu_equal_ct(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	unsigned char d = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+int
 bu_write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;

@@ -47,6 +47,9 @@ void bu_hex(char *out, const unsigned char *in, size_t len);	/* writes 2*len + N
 int bu_unhex_rev(const char *s, size_t n, unsigned char out[32]);
 void bu_hex_rev(char out[65], const unsigned char in[32]);
 
+/* Whether a and b hold the same n bytes, in time that does not depend on where they differ. */
+int bu_equal_ct(const void *a, const void *b, size_t n);
+
 /* Write all of buf, looping on short writes and EINTR. 0 or -1 (errno). */
 int bu_write_all(int fd, const void *buf, size_t n);
 

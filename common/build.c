@@ -214,7 +214,7 @@ read_txs(struct chain *c, const char *path, int data, int skip, struct toks *t,
 		}
 		e->file = r.name;
 		e->line = r.lineno;
-		if (!skip) {
+		if (!skip || got < 0) {	/* the reader's errors end the input */
 			rc = -1;
 			break;
 		}

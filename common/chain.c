@@ -453,6 +453,16 @@ check_header(struct chain *c, const struct block *b, const unsigned char hash[32
 
 	if (c->o.bitcoin && !b->raw)
 		return bad(e, "bad-syntax", "--chain bitcoin reads raw Bitcoin headers and blocks only%s", "");
+	if (!c->empty && memcmp(hash, c->tip, 32) == 0) {
+		char hex[65];
+
+		bu_hex_rev(hex, hash);
+		bu_fail(e, BU_EXIT_NOTTIP, "duplicate",
+		    "block %s is already in the chain, its tip at height %lu", hex,
+		    (unsigned long)c->height);
+		e->height = c->height;
+		return -1;
+	}
 	if (c->empty)
 		return chain_check_header(c, NULL, b, hash, target, e);
 	chain_hctx(c, &x);

@@ -77,7 +77,8 @@ void chain_free(struct chain *c);
 /*
  * Check b (parsed from line, len bytes without '\n') against the tip and
  * apply it. On failure nothing changes; e->reason is the rule's word and
- * e->code BU_EXIT_NOTTIP when b does not extend the tip.
+ * e->code BU_EXIT_NOTTIP when b does not extend the tip ("duplicate", with
+ * e->height the tip's, when b is the tip itself).
  */
 int chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *e);
 /* The same, with the header's hash already computed. */

@@ -47,8 +47,9 @@ at(struct bu_err *e, const struct lines *r, const struct chain *c)
 {
 	e->file = r->name;
 	e->line = r->lineno;
-	e->height = c->empty ? (c->o.sliced ? (int64_t)c->o.start_height : 0) :
-	    (int64_t)c->height + 1;
+	if (e->height < 0)
+		e->height = c->empty ? (c->o.sliced ? (int64_t)c->o.start_height : 0) :
+		    (int64_t)c->height + 1;
 	return -1;
 }
 

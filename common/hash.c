@@ -1,7 +1,13 @@
-/* hash.c: double SHA-256 with libcrypto's low-level interface (no per-call fetch) */
+/* hash.c: SHA-256 with libcrypto's low-level interface (no per-call fetch), HMAC, randomness */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include "hash.h"
 
+#include <limits.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 void
@@ -35,4 +41,28 @@ sha256d_parts(const struct hash_part *parts, size_t n, unsigned char out[32])
 		SHA256_Update(&c, parts[i].p, parts[i].n);
 	SHA256_Final(once, &c);
 	sha256(once, sizeof once, out);
+}
+
+int
+hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+    unsigned char out[32])
+{
+	unsigned int n = 0;
+
+	if (keylen > INT_MAX)
+		return -1;
+	return HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &n) != NULL && n == 32 ?
+	    0 : -1;
+}
+
+int
+random_bytes(void *p, size_t n)
+{
+	return n <= INT_MAX && RAND_bytes(p, (int)n) == 1 ? 0 : -1;
+}
+
+void
+mem_wipe(void *p, size_t n)
+{
+	OPENSSL_cleanse(p, n);
 }

@@ -23,6 +23,10 @@ keyfile_create(const char *path, unsigned char pub[32], struct bu_err *e)
 
 	if (ed_keygen(pub, sec, e) != 0)
 		return -1;
+	if (!ed_key_ok(pub)) {	/* never from a sound generator; never written */
+		OPENSSL_cleanse(sec, sizeof sec);
+		return bu_fail(e, BU_EXIT_SYSTEM, "crypto", "Ed25519 key generation gave a weak key");
+	}
 	bu_hex(sh, sec, 32);
 	bu_hex(ph, pub, 32);
 	snprintf(line, sizeof line, "key secret=%s account=%s\n", sh, ph);
@@ -42,14 +46,33 @@ keyfile_create(const char *path, unsigned char pub[32], struct bu_err *e)
 }
 
 int
+keyfile_parse(const char *buf, size_t n, unsigned char sec[32], unsigned char pub[32],
+    struct bu_err *e)
+{
+	unsigned char derived[32];
+
+	if (n != KEYLINE_LEN || memcmp(buf, "key secret=", 11) != 0 ||
+	    memcmp(buf + 75, " account=", 9) != 0 || buf[KEYLINE_LEN - 1] != '\n' ||
+	    bu_unhex(buf + 11, 64, sec, 32) != 0 || bu_unhex(buf + 84, 64, pub, 32) != 0) {
+		OPENSSL_cleanse(sec, 32);
+		return bu_fail(e, BU_EXIT_INVALID, "bad-keyfile", "not a key file");
+	}
+	if (ed_public(sec, derived, e) != 0 || memcmp(derived, pub, 32) != 0) {
+		OPENSSL_cleanse(sec, 32);
+		return bu_fail(e, BU_EXIT_INVALID, "bad-keyfile",
+		    "the account does not match the secret");
+	}
+	return 0;
+}
+
+int
 keyfile_read(const char *path, unsigned char sec[32], unsigned char pub[32],
     struct bu_err *e)
 {
-	char line[KEYLINE_LEN + 2];
-	unsigned char derived[32];
+	char line[KEYLINE_LEN + 2], msg[sizeof e->msg];
 	struct stat st;
 	ssize_t n;
-	int fd, ok;
+	int fd, rc;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
@@ -60,18 +83,13 @@ keyfile_read(const char *path, unsigned char sec[32], unsigned char pub[32],
 	}
 	n = read(fd, line, sizeof line);
 	close(fd);
-	ok = n == KEYLINE_LEN && memcmp(line, "key secret=", 11) == 0 &&
-	    memcmp(line + 75, " account=", 9) == 0 && line[KEYLINE_LEN - 1] == '\n' &&
-	    bu_unhex(line + 11, 64, sec, 32) == 0 && bu_unhex(line + 84, 64, pub, 32) == 0;
+	rc = keyfile_parse(line, n < 0 ? 0 : (size_t)n, sec, pub, e);
 	OPENSSL_cleanse(line, sizeof line);
-	if (!ok)
-		return bu_fail(e, BU_EXIT_INVALID, "bad-keyfile", "'%s': not a key file", path);
-	if (ed_public(sec, derived, e) != 0 || memcmp(derived, pub, 32) != 0) {
-		OPENSSL_cleanse(sec, 32);
-		return bu_fail(e, BU_EXIT_INVALID, "bad-keyfile",
-		    "'%s': the account does not match the secret", path);
+	if (rc != 0 && e != NULL && e->code == BU_EXIT_INVALID) {
+		memcpy(msg, e->msg, sizeof msg);
+		bu_fail(e, BU_EXIT_INVALID, "bad-keyfile", "'%s': %.200s", path, msg);
 	}
-	return 0;
+	return rc;
 }
 
 int
@@ -88,4 +106,20 @@ account_arg(const char *arg, unsigned char pub[32], struct bu_err *e)
 	rc = keyfile_read(arg, sec, pub, e);
 	OPENSSL_cleanse(sec, sizeof sec);
 	return rc;
+}
+
+int
+payee_arg(const char *arg, unsigned char pub[32], struct bu_err *e)
+{
+	if (account_arg(arg, pub, e) != 0)
+		return -1;
+	if (!ed_point_canonical(pub))
+		return bu_fail(e, BU_EXIT_INVALID, "bad-account",
+		    "'%.64s' is not a canonical key (y >= 2^255 - 19, or x = 0 with a sign): "
+		    "no signature by it is ever valid", arg);
+	if (ed_small_order(pub))
+		return bu_fail(e, BU_EXIT_INVALID, "bad-account",
+		    "'%.64s' is a point of small order: no signature by it is ever valid, "
+		    "so what is paid to it can never be spent", arg);
+	return 0;
 }

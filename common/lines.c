@@ -115,8 +115,8 @@ inflate_some(struct lines *r, struct bu_err *e)
 			if (got == 0) {
 				if (zr_done(z))
 					break;
-				return bu_fail(e, BU_EXIT_INVALID, "io",
-				    "%s: corrupt gzip data (cut short)", r->name);
+				return bu_fail(e, BU_EXIT_INVALID, "bad-gzip",
+				    "corrupt gzip data (cut short)");
 			}
 			z->next_in = r->raw;
 			z->avail_in = (uInt)got;
@@ -126,8 +126,12 @@ inflate_some(struct lines *r, struct bu_err *e)
 			if (inflateReset(z) != Z_OK)
 				return bu_fail(e, BU_EXIT_SYSTEM, "io", "%s: zlib error", r->name);
 			z->total_out = 1;	/* marks "between members" for zr_done */
+		} else if (zr == Z_MEM_ERROR) {
+			return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "%s: zlib: out of memory",
+			    r->name);
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			return bu_fail(e, BU_EXIT_INVALID, "io", "%s: corrupt gzip data", r->name);
+			return bu_fail(e, BU_EXIT_INVALID, "bad-gzip", "corrupt gzip data: %s",
+			    z->msg != NULL ? z->msg : "inflate failed");
 		}
 	}
 	r->end += CHUNK - z->avail_out;
@@ -171,35 +175,30 @@ fill(struct lines *r, struct bu_err *e)
 	return 0;
 }
 
-/* Drop bytes up to and including the next '\n' without keeping them. */
+/* Remember the error: the reader is finished, and every later call says so again. */
 static int
-skip_rest(struct lines *r, struct bu_err *e)
+stop(struct lines *r, const struct bu_err *e)
 {
-	for (;;) {
-		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
-
-		if (nl != NULL) {
-			r->next += (uint64_t)(nl + 1 - (r->buf + r->start));
-			r->start = (size_t)(nl + 1 - r->buf);
-			return 0;
-		}
-		r->next += r->end - r->start;
-		r->start = r->end = 0;
-		if (r->eof)
-			return 0;
-		if (fill(r, e) != 0)
-			return -1;
-	}
+	r->err = *e;
+	r->failed = 1;
+	return -1;
 }
 
 int
 lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e)
 {
+	struct bu_err mine;
 	size_t scanned = 0;
 
+	if (e == NULL)
+		e = &mine;
+	if (r->failed) {
+		*e = r->err;
+		return -1;
+	}
 	for (;;) {
-		char *p = r->buf + r->start;
 		size_t have = r->end - r->start;
+		char *p = have > 0 ? r->buf + r->start : NULL;
 		char *nl = have > scanned ? memchr(p + scanned, '\n', have - scanned) : NULL;
 
 		if (nl != NULL && (size_t)(nl - p) + 1 <= r->limit) {
@@ -211,13 +210,12 @@ lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e)
 			r->next += *len + 1;
 			return 1;
 		}
-		if (nl != NULL || have >= r->limit) {
+		if (nl != NULL || have >= r->limit) {	/* no more is read */
 			r->lineno++;
 			r->offset = r->next;
-			if (skip_rest(r, e) != 0)
-				return -1;
-			return bu_fail(e, BU_EXIT_INVALID, "bad-blk-length",
+			bu_fail(e, BU_EXIT_INVALID, "bad-blk-length",
 			    "line longer than %zu bytes", r->limit);
+			return stop(r, e);
 		}
 		scanned = have;
 		if (r->eof) {
@@ -225,11 +223,15 @@ lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e)
 				return 0;
 			r->lineno++;
 			r->offset = r->next;
-			return bu_fail(e, BU_EXIT_INVALID, "truncated",
+			bu_fail(e, BU_EXIT_INVALID, "truncated",
 			    "last line has no newline (an interrupted write?)");
+			return stop(r, e);
 		}
-		if (fill(r, e) != 0)
-			return -1;
+		if (fill(r, e) != 0) {	/* about the line being read */
+			r->lineno++;
+			r->offset = r->next;
+			return stop(r, e);
+		}
 	}
 }
 

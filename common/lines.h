@@ -21,6 +21,8 @@ struct lines {
 	uint64_t offset;	/* bytes before the line last returned */
 	uint64_t next;		/* bytes consumed through its '\n' */
 	int eof;
+	int failed;		/* an error was returned; err is returned again */
+	struct bu_err err;
 };
 
 /*
@@ -32,8 +34,10 @@ int lines_open(struct lines *r, const char *path, size_t limit, struct bu_err *e
 int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct bu_err *e);
 /*
  * 1 and the next line (without '\n'); 0 at the end; -1 on error:
- * "bad-blk-length" for a line over the limit (the rest of it is not
- * buffered), "truncated" for a last line without '\n', "io" for I/O.
+ * "bad-blk-length" as soon as a line passes the limit (nothing more is
+ * read or inflated), "truncated" for a last line without '\n',
+ * "bad-gzip" for corrupt compressed data (exit 1), "io" for a read error
+ * (exit 3). After an error every call returns the same error.
  */
 int lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e);
 void lines_close(struct lines *r);

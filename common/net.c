@@ -223,8 +223,10 @@ netin_line(struct netin *in, char **line, size_t *len)
 {
 	char *p, *nl;
 
+	if (in->n == in->start)	/* no bytes, perhaps no buffer yet */
+		return 0;
 	p = in->buf + in->start;
-	nl = in->n > in->start ? memchr(p, '\n', in->n - in->start) : NULL;
+	nl = memchr(p, '\n', in->n - in->start);
 	if (nl == NULL)
 		return in->n - in->start >= in->limit ? -1 : 0;
 	*nl = '\0';

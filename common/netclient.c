@@ -8,7 +8,35 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lines.h"
+
 #define CLIENT_LINE (32u << 20)
+
+/* 64 lower-case hex digits at s (a hash as the wire spells it). */
+static int
+is_hash(const char *s, size_t n)
+{
+	unsigned char h[32];
+
+	return n == 64 && bu_unhex_rev(s, 64, h) == 0;
+}
+
+/* host:port as net_split takes it, in printable ASCII: what --peers may print. */
+static int
+is_addr(const char *s, size_t n)
+{
+	char a[NET_ADDRLEN], host[NET_ADDRLEN], port[8];
+	size_t i;
+
+	if (n == 0 || n >= sizeof a)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return 0;
+	memcpy(a, s, n);
+	a[n] = '\0';
+	return net_split(a, NULL, host, sizeof host, port, sizeof port, NULL) == 0;
+}
 
 static int
 neterr(struct bu_err *e, const char *what)
@@ -94,24 +122,36 @@ int
 client_open(struct client *cl, const char *hostport, int timeout_ms, struct bu_err *e)
 {
 	struct addrinfo *res, *ai;
+	int fd = -1;
+
+	memset(cl, 0, sizeof *cl);
+	cl->fd = -1;
+	if (net_resolve(hostport, NULL, 0, &res, e) != 0)
+		return -1;
+	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next)
+		fd = try_connect(ai, timeout_ms);
+	freeaddrinfo(res);
+	if (fd < 0)
+		return neterr(e, hostport);
+	return client_attach(cl, fd, timeout_ms, hostport, e);
+}
+
+int
+client_attach(struct client *cl, int fd, int timeout_ms, const char *name,
+    struct bu_err *e)
+{
 	char *line, hello[200];
 	size_t len;
 
 	memset(cl, 0, sizeof *cl);
-	cl->fd = -1;
+	cl->fd = fd;
 	cl->timeout_ms = timeout_ms;
 	cl->in.limit = CLIENT_LINE;
-	if (net_resolve(hostport, NULL, 0, &res, e) != 0)
-		return -1;
-	for (ai = res; ai != NULL && cl->fd < 0; ai = ai->ai_next)
-		cl->fd = try_connect(ai, timeout_ms);
-	freeaddrinfo(res);
-	if (cl->fd < 0)
-		return neterr(e, hostport);
 	if (client_recv(cl, &line, &len, e) != 0)
 		return -1;
-	if (len < 6 + 6 + 64 || memcmp(line, "hello chain=", 12) != 0)
-		return bu_fail(e, BU_EXIT_SYSTEM, "network", "%s: no hello from the node", hostport);
+	if (len < 12 + 64 || memcmp(line, "hello chain=", 12) != 0 || !is_hash(line + 12, 64) ||
+	    (len > 76 && line[76] != ' '))
+		return bu_fail(e, BU_EXIT_SYSTEM, "network", "%s: no hello from the node", name);
 	memcpy(cl->chain, line + 12, 64);
 	cl->chain[64] = '\0';
 	snprintf(hello, sizeof hello,
@@ -182,35 +222,37 @@ verdict(struct client *cl, const char *cmd, FILE *out, struct bu_err *e)
 int
 client_submit(struct client *cl, FILE *in, FILE *out, struct bu_err *e)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int worst = 0, v;
+	struct lines r;
+	const char *line;
+	size_t len;
+	int worst = 0, v = 0, got = 0;
 
-	while ((len = getline(&line, &cap, in)) > 0) {
+	if (lines_fdopen(&r, dup(fileno(in)), "-", CLIENT_LINE, e) != 0)
+		return -1;
+	while (v >= 0 && (got = lines_next(&r, &line, &len, e)) > 0) {
 		const char *cmd;
 
-		if (line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (starts(line, (size_t)len, "block "))
+		if (starts(line, len, "block "))
 			cmd = "block";
-		else if (starts(line, (size_t)len, "tx "))
+		else if (starts(line, len, "tx "))
 			cmd = "tx";
 		else {
 			fprintf(out, "rejected line bad-syntax not a block or tx line\n");
 			worst = 1;
 			continue;
 		}
-		if (client_send(cl, line, (size_t)len, e) != 0 || (v = verdict(cl, cmd, out, e)) < 0) {
-			free(line);
-			return -1;
-		}
-		if (v > worst)
+		if (client_send(cl, line, len, e) != 0 || (v = verdict(cl, cmd, out, e)) < 0)
+			v = -1;
+		else if (v > worst)
 			worst = v;
 		fflush(out);
 	}
-	free(line);
-	return worst;
+	if (v >= 0 && got < 0 && e->code != BU_EXIT_SYSTEM) {
+		e->file = r.name;
+		e->line = r.lineno;
+	}
+	lines_close(&r);
+	return v < 0 || got < 0 ? -1 : worst;
 }
 
 /* Send a ping as a barrier: every answer to what came before arrives first. */
@@ -255,19 +297,25 @@ collect(struct client *cl, const char *req, const char *want, struct buf *got,
 	}
 }
 
-/* Ask getdata for each "inv KIND <hash>" line of invs; print the answers. */
+/*
+ * Ask getdata for each "inv KIND <hash>" line of invs; print the answers.
+ * A line that is not exactly that (the node's mistake) asks for nothing.
+ */
 static int
 fetch(struct client *cl, const struct buf *invs, const char *kind, FILE *out,
     char last[65], struct bu_err *e)
 {
 	char req[100], want[16];
-	const char *p = invs->p, *end = invs->p + invs->n;
+	const char *p = invs->p, *end = invs->p + invs->n, *nl;
 	size_t skip = strlen("inv ") + strlen(kind) + 1, k;
 	struct buf got = { 0 };
 	int rc;
 
 	snprintf(want, sizeof want, "%s ", kind);
-	for (; p != NULL && p < end; p = memchr(p, '\n', (size_t)(end - p)) + 1) {
+	for (; p != NULL && p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL;
+	    p = nl + 1) {
+		if ((size_t)(nl - p) != skip + 64 || !is_hash(p + skip, 64))
+			continue;
 		snprintf(req, sizeof req, "getdata %s %.64s", kind, p + skip);
 		if (client_send(cl, req, strlen(req), e) != 0)
 			return -1;
@@ -290,8 +338,10 @@ client_chain(struct client *cl, FILE *out, struct bu_err *e)
 
 	snprintf(last, sizeof last, "%s", cl->chain);
 	snprintf(req, sizeof req, "getdata block %s", cl->chain);
-	if (collect(cl, req, "block ", &gen, &k, e) != 0)
+	if (collect(cl, req, "block ", &gen, &k, e) != 0) {
+		buf_free(&gen);
 		return -1;
+	}
 	if (k != 1) {
 		buf_free(&gen);
 		return bu_fail(e, BU_EXIT_SYSTEM, "network", "the node did not send its genesis block");
@@ -299,6 +349,9 @@ client_chain(struct client *cl, FILE *out, struct bu_err *e)
 	fwrite(gen.p, 1, gen.n, out);
 	buf_free(&gen);
 	for (;;) {
+		char before[65];
+
+		memcpy(before, last, sizeof before);
 		snprintf(req, sizeof req, "getblocks %s", last);
 		invs.n = 0;
 		if (collect(cl, req, "inv block ", &invs, &k, e) != 0 ||
@@ -306,7 +359,7 @@ client_chain(struct client *cl, FILE *out, struct bu_err *e)
 			buf_free(&invs);
 			return -1;
 		}
-		if (k == 0)
+		if (k == 0 || strcmp(before, last) == 0)	/* the end, or no way on */
 			break;
 	}
 	buf_free(&invs);
@@ -338,10 +391,14 @@ client_peers(struct client *cl, FILE *out, struct bu_err *e)
 		buf_free(&got);
 		return -1;
 	}
+	/* each line is "addr A B ...": print A, B, ... (not the word addr) */
 	for (p = got.p, i = 0; i < got.n; i++)
 		if (got.p[i] == ' ' || got.p[i] == '\n') {
-			if (p != got.p && p < got.p + i)
-				fprintf(out, "%.*s\n", (int)(got.p + i - p), p);
+			size_t w = (size_t)(got.p + i - p);
+
+			if (!(w == 4 && memcmp(p, "addr", 4) == 0 && (p == got.p || p[-1] == '\n')) &&
+			    is_addr(p, w))
+				fprintf(out, "%.*s\n", (int)w, p);
 			p = got.p + i + 1;
 		}
 	buf_free(&got);
@@ -356,8 +413,10 @@ client_ping(struct client *cl, FILE *out, struct bu_err *e)
 	struct timespec a, b;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	if (collect(cl, NULL, "\n", &none, &k, e) != 0)
+	if (collect(cl, NULL, "\n", &none, &k, e) != 0) {
+		buf_free(&none);
 		return -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	fprintf(out, "pong time=%.3f ms\n",
 	    (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);

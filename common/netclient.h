@@ -17,12 +17,19 @@ struct client {
 
 /* Connect (within timeout_ms), read the node's hello, answer as a client (port=0). */
 int client_open(struct client *cl, const char *hostport, int timeout_ms, struct bu_err *e);
+/* The same on a connected socket fd (which cl then owns); name is for messages. */
+int client_attach(struct client *cl, int fd, int timeout_ms, const char *name,
+    struct bu_err *e);
 void client_close(struct client *cl);
 int client_send(struct client *cl, const char *line, size_t len, struct bu_err *e);
 /* The next line from the node; pings are answered on the way. */
 int client_recv(struct client *cl, char **line, size_t *len, struct bu_err *e);
 
-/* Each block or tx line of in, sent; the verdicts on out. 0 all accepted, 1 some not. */
+/*
+ * Each block or tx line of in, sent; the verdicts on out. 0 all accepted,
+ * 1 some not, -1 on error: a line of in over 32 MiB or unfinished
+ * (bad-blk-length, truncated) is refused before it is buffered whole.
+ */
 int client_submit(struct client *cl, FILE *in, FILE *out, struct bu_err *e);
 /* The node's best chain as a chain file. */
 int client_chain(struct client *cl, FILE *out, struct bu_err *e);

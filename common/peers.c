@@ -184,9 +184,9 @@ load_lines(const char *path, line_fn fn, void *arg, FILE *warn, struct bu_err *e
 				continue;
 		}
 		if (warn != NULL)
-			fprintf(warn, "%s: %s:%llu: bad line skipped\n", bu_progname, path,
-			    (unsigned long long)r.lineno);
-		if (got < 0 && strcmp(e->reason, "bad-blk-length") != 0)
+			fprintf(warn, "%s: %s:%llu: bad line %s\n", bu_progname, path,
+			    (unsigned long long)r.lineno, got < 0 ? "and the rest ignored" : "skipped");
+		if (got < 0)
 			break;
 	}
 	lines_close(&r);
@@ -260,10 +260,9 @@ save_buf(const char *path, struct buf *b, struct bu_err *e)
 	return rc;
 }
 
-int
-peers_save(const struct peers *p, const char *path, struct bu_err *e)
+void
+peers_format(const struct peers *p, struct buf *b)
 {
-	struct buf b = { 0 };
 	size_t i;
 
 	for (i = 0; i < p->n; i++) {
@@ -271,10 +270,18 @@ peers_save(const struct peers *p, const char *path, struct bu_err *e)
 
 		if (x->self)
 			continue;
-		buf_fmt(&b, "peer addr=%s seen=%lld attempts=%lu successes=%lu\n", x->addr,
+		buf_fmt(b, "peer addr=%s seen=%lld attempts=%lu successes=%lu\n", x->addr,
 		    (long long)x->seen, (unsigned long)x->attempts,
 		    (unsigned long)x->successes);
 	}
+}
+
+int
+peers_save(const struct peers *p, const char *path, struct bu_err *e)
+{
+	struct buf b = { 0 };
+
+	peers_format(p, &b);
 	return save_buf(path, &b, e);
 }
 
@@ -344,15 +351,22 @@ bans_load(struct bans *b, const char *path, FILE *warn, struct bu_err *e)
 	return load_lines(path, ban_line, b, warn, e);
 }
 
+void
+bans_format(const struct bans *b, struct buf *o)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		buf_fmt(o, "ban addr=%s until=%lld reason=%s\n", b->v[i].key,
+		    (long long)b->v[i].until, b->v[i].reason);
+}
+
 int
 bans_save(const struct bans *b, const char *path, struct bu_err *e)
 {
 	struct buf o = { 0 };
-	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		buf_fmt(&o, "ban addr=%s until=%lld reason=%s\n", b->v[i].key,
-		    (long long)b->v[i].until, b->v[i].reason);
+	bans_format(b, &o);
 	return save_buf(path, &o, e);
 }
 

@@ -46,8 +46,9 @@ struct peer *peers_find(struct peers *p, const char *addr);
  * A bad line is skipped with a warning on warn; a missing file is empty.
  */
 int peers_load(struct peers *p, const char *path, FILE *warn, struct bu_err *e);
-/* Write it atomically (temporary file, fsync, rename). */
+/* Write it atomically (temporary file, fsync, rename); peers_format: its text. */
 int peers_save(const struct peers *p, const char *path, struct bu_err *e);
+void peers_format(const struct peers *p, struct buf *b);
 void peers_free(struct peers *p);
 
 /* Whether key is banned at now; expired bans are forgotten. */
@@ -56,6 +57,7 @@ int bans_add(struct bans *b, const char *key, int64_t until, const char *reason)
 /* "ban addr=A until=T reason=R" lines, the same tolerance as peers_load. */
 int bans_load(struct bans *b, const char *path, FILE *warn, struct bu_err *e);
 int bans_save(const struct bans *b, const char *path, struct bu_err *e);
+void bans_format(const struct bans *b, struct buf *o);
 void bans_free(struct bans *b);
 
 /* Write text atomically to path: temporary file, fsync, rename, fsync directory. */

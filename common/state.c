@@ -1,4 +1,4 @@
-/* state.c: a checksummed snapshot of the chain state, so appends cost O(accounts) */
+/* state.c: a keyed snapshot of the chain state, so appends cost O(accounts) */
 #include "state.h"
 
 #include <errno.h>
@@ -13,7 +13,10 @@
 #include "chainfile.h"
 #include "hash.h"
 
-#define MAGIC "blockutils-state-2\n"
+#define MAGIC "blockutils-state-3\n"
+#define MACLEN 32
+#define KEYLINE 65		/* 64 hex digits and '\n' */
+#define STATE_MAX (1LL << 34)
 /* A cache written by a build with other struct layouts is ignored. */
 #define LAYOUT ((uint64_t)sizeof(struct params) << 48 | \
 	(uint64_t)sizeof(struct account) << 32 | \
@@ -23,6 +26,12 @@ void
 state_path(char *out, size_t n, const char *chain)
 {
 	snprintf(out, n, "%s.state", chain);
+}
+
+void
+state_key_path(char *out, size_t n, const char *chain)
+{
+	snprintf(out, n, "%s.state.key", chain);
 }
 
 static void
@@ -37,12 +46,11 @@ put_account(const struct account *a, void *arg)
 	put(arg, a, sizeof *a);
 }
 
-static void
-serialize(const struct chain *c, const struct chain_pos *pos, struct buf *b)
+void
+state_encode(const struct chain *c, const struct chain_pos *pos, struct buf *b)
 {
 	const struct ledger *l = &c->ledger;
 	uint64_t n = c->p.name.n, k, layout = LAYOUT;
-	unsigned char sum[32];
 
 	put(b, MAGIC, sizeof MAGIC - 1);
 	put(b, &layout, sizeof layout);
@@ -69,35 +77,104 @@ serialize(const struct chain *c, const struct chain_pos *pos, struct buf *b)
 	put(b, &n, sizeof n);
 	for (k = l->qpop; k < l->qpush; k++)
 		put(b, &l->q[k % l->qcap], sizeof l->q[0]);
-	sha256(b->p, b->n, sum);
-	put(b, sum, sizeof sum);
+}
+
+/* Regular, ours, and none of the forbidden mode bits: else not to be trusted. */
+static int
+trusted(int fd, mode_t forbid, struct stat *st)
+{
+	return fstat(fd, st) == 0 && S_ISREG(st->st_mode) && st->st_uid == geteuid() &&
+	    (st->st_mode & forbid) == 0;
+}
+
+static int
+open_nofollow(const char *path)
+{
+	return open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+}
+
+/* The key beside the cache, when it is ours alone. 0 or -1. */
+static int
+read_key(const char *chain, unsigned char key[MACLEN])
+{
+	char kp[4200], line[KEYLINE + 1];
+	struct stat st;
+	ssize_t got;
+	int fd, ok;
+
+	state_key_path(kp, sizeof kp, chain);
+	if ((fd = open_nofollow(kp)) < 0)
+		return -1;
+	ok = trusted(fd, 077, &st) && st.st_size == KEYLINE &&
+	    (got = read(fd, line, sizeof line)) == KEYLINE && line[KEYLINE - 1] == '\n' &&
+	    bu_unhex(line, 2 * MACLEN, key, MACLEN) == 0;
+	close(fd);
+	mem_wipe(line, sizeof line);
+	return ok ? 0 : -1;
+}
+
+/* Create (or replace) a file with mode 0600 through a temporary name and rename. */
+static int
+replace_private(const char *path, const void *p, size_t n, struct bu_err *e)
+{
+	char tmp[4300];
+	int fd, rc;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	rc = fd >= 0 && bu_write_all(fd, p, n) == 0 ? 0 : -1;
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -1;
+	if (rc != 0) {
+		bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/* A new random key; one that is not ours alone is replaced. */
+static int
+make_key(const char *chain, unsigned char key[MACLEN], struct bu_err *e)
+{
+	char kp[4200], line[KEYLINE + 1];
+	int rc;
+
+	if (random_bytes(key, MACLEN) != 0)
+		return bu_fail(e, BU_EXIT_SYSTEM, "crypto", "no random bytes for the cache key");
+	state_key_path(kp, sizeof kp, chain);
+	bu_hex(line, key, MACLEN);
+	line[KEYLINE - 1] = '\n';
+	rc = replace_private(kp, line, KEYLINE, e);
+	mem_wipe(line, sizeof line);
+	return rc;
 }
 
 int
 state_save(const struct chain *c, const char *path, const struct chain_pos *pos,
     struct bu_err *e)
 {
-	char sp[4096], tmp[4200];
+	unsigned char key[MACLEN], mac[MACLEN];
+	char sp[4096];
 	struct buf b = { 0 };
-	int fd, rc;
+	int rc = -1;
 
 	state_path(sp, sizeof sp, path);
-	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", sp, (long)getpid());
-	serialize(c, pos, &b);
+	if (read_key(path, key) != 0 && make_key(path, key, e) != 0)
+		return -1;
+	state_encode(c, pos, &b);
 	if (b.oom) {
-		buf_free(&b);
-		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+		bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	} else if (hmac_sha256(key, MACLEN, b.p, b.n, mac) != 0) {
+		bu_fail(e, BU_EXIT_SYSTEM, "crypto", "HMAC-SHA256 failed");
+	} else {
+		buf_add(&b, mac, MACLEN);
+		rc = b.oom ? bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory") :
+		    replace_private(sp, b.p, b.n, e);
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	rc = fd >= 0 && bu_write_all(fd, b.p, b.n) == 0 ? 0 : -1;
-	if (fd >= 0 && close(fd) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, sp) != 0)
-		rc = -1;
-	if (rc != 0) {
-		bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", sp, strerror(errno));
-		unlink(tmp);
-	}
+	mem_wipe(key, sizeof key);
 	buf_free(&b);
 	return rc;
 }
@@ -120,10 +197,45 @@ get(struct reader *r, void *out, size_t n)
 	r->at += n;
 }
 
+/* Each account's immature balance is the sum of its pending coinbases. */
+static int
+pending_match(const struct ledger *l)
+{
+	struct ledger sums;
+	uint64_t k;
+	int ok = 1;
+
+	if (ledger_init(&sums, 1) != 0)
+		return 0;
+	for (k = l->qpop; ok && k < l->qpush; k++) {
+		const struct pending *p = &l->q[k % l->qcap];
+		const struct account *a = ledger_get(l, p->key), *s = ledger_get(&sums, p->key);
+		uint64_t sofar = s ? s->immature : 0;	/* at most a->immature */
+		struct account t;
+
+		if (a == NULL || p->amount == 0 || p->amount > a->immature - sofar) {
+			ok = 0;
+			break;
+		}
+		memset(&t, 0, sizeof t);
+		memcpy(t.key, p->key, 32);
+		t.immature = sofar + p->amount;
+		ok = ledger_put(&sums, &t) == 0;
+	}
+	for (k = 0; ok && k < l->cap; k++) {
+		const struct account *a = &l->tab[k], *s;
+
+		if (a->used && a->immature > 0)
+			ok = (s = ledger_get(&sums, a->key)) != NULL && s->immature == a->immature;
+	}
+	ledger_free(&sums);
+	return ok;
+}
+
 static int
 get_ledger(struct chain *c, struct reader *r)
 {
-	uint64_t n, i;
+	uint64_t n, i, last = 0;
 
 	if (ledger_init(&c->ledger, c->p.maturity) != 0)
 		return -1;
@@ -132,32 +244,53 @@ get_ledger(struct chain *c, struct reader *r)
 		struct account a;
 
 		get(r, &a, sizeof a);
-		if (!r->bad && ledger_put(&c->ledger, &a) != 0)
+		if (r->bad || a.balance > UINT64_MAX - a.immature)
 			return -1;
+		if (ledger_put(&c->ledger, &a) != 0 || c->ledger.count != i + 1)
+			return -1;	/* out of memory, or a key twice */
 	}
 	get(r, &n, sizeof n);
 	for (i = 0; i < n && !r->bad; i++) {
 		struct pending p;
 
 		get(r, &p, sizeof p);
-		if (!r->bad && ledger_put_pending(&c->ledger, &p) != 0)
+		if (r->bad || p.height > c->height || p.height < last ||
+		    (uint64_t)p.height + c->ledger.maturity <= c->height ||
+		    ledger_put_pending(&c->ledger, &p) != 0)
 			return -1;
+		last = p.height;
 	}
 	ledger_commit(&c->ledger);
-	return r->bad || r->at != r->n ? -1 : 0;
+	return r->bad || r->at != r->n || !pending_match(&c->ledger) ? -1 : 0;
 }
 
+/* What no chain state can be, whoever wrote the cache. */
 static int
-deserialize(struct chain *c, const unsigned char *p, size_t n, struct chain_pos *pos)
+sane(const struct chain *c, const struct chain_pos *pos)
 {
-	struct reader r = { p, n - 32, 0, 0 };
-	unsigned char sum[32];
+	size_t bad;
+	u256 t;
+
+	return params_check(&c->p, NULL) == 0 &&
+	    text_check(c->pname, c->p.name.n, &bad) == 0 &&
+	    c->ntimes == (c->height < MTP_SPAN - 1 ? c->height + 1 : MTP_SPAN) &&
+	    c->tpos == (c->height + 1) % MTP_SPAN &&
+	    compact_decode(c->tip_bits, &t) == 0 && u256_cmp(&t, &c->powlimit) <= 0 &&
+	    !u256_is_zero(&c->work) && c->ntx > c->height &&
+	    c->have_anchor == (c->p.retarget > 0) &&
+	    (c->p.retarget == 0 || c->anchor_height == c->height - c->height % c->p.retarget) &&
+	    pos->lineno == (uint64_t)c->height + 1 &&
+	    pos->lastlen >= 80 && pos->lastlen <= c->p.maxblock && pos->lastlen <= pos->end &&
+	    pos->end == pos->size;
+}
+
+int
+state_decode(struct chain *c, const unsigned char *p, size_t n, struct chain_pos *pos)
+{
+	struct reader r = { p, n, 0, 0 };
 	uint64_t len;
 
-	if (n < sizeof MAGIC - 1 + 32 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
-		return -1;
-	sha256(p, n - 32, sum);
-	if (memcmp(sum, p + n - 32, 32) != 0)
+	if (n < sizeof MAGIC - 1 || memcmp(p, MAGIC, sizeof MAGIC - 1) != 0)
 		return -1;
 	r.at = sizeof MAGIC - 1;
 	get(&r, &len, sizeof len);
@@ -166,7 +299,7 @@ deserialize(struct chain *c, const unsigned char *p, size_t n, struct chain_pos 
 	get(&r, pos, sizeof *pos);
 	get(&r, &c->p, sizeof c->p);
 	get(&r, &len, sizeof len);
-	if (r.bad || len > MAXBLOCK_LIMIT || (c->pname = malloc(len + 1)) == NULL)
+	if (r.bad || len > n - r.at || (c->pname = malloc(len + 1)) == NULL)
 		return -1;
 	get(&r, c->pname, len);
 	c->pname[len] = '\0';
@@ -185,8 +318,7 @@ deserialize(struct chain *c, const unsigned char *p, size_t n, struct chain_pos 
 	get(&r, &c->have_anchor, sizeof c->have_anchor);
 	get(&r, &c->work, sizeof c->work);
 	get(&r, &c->ntx, sizeof c->ntx);
-	if (r.bad || c->ntimes > MTP_SPAN || c->tpos >= MTP_SPAN ||
-	    compact_decode(c->p.powlimit, &c->powlimit) != 0)
+	if (r.bad || compact_decode(c->p.powlimit, &c->powlimit) != 0 || !sane(c, pos))
 		return -1;
 	c->empty = 0;
 	return get_ledger(c, &r);
@@ -207,6 +339,38 @@ state_stamp(int fd, struct chain_pos *pos)
 	return 0;
 }
 
+/* The whole cache file, when it and its key are ours alone and its MAC holds. */
+static unsigned char *
+read_cache(const char *path, size_t *n)
+{
+	unsigned char key[MACLEN], mac[MACLEN], *data = NULL;
+	char sp[4096];
+	struct stat st;
+	size_t got = 0;
+	ssize_t k = 1;
+	int sfd, ok;
+
+	state_path(sp, sizeof sp, path);
+	if ((sfd = open_nofollow(sp)) < 0)
+		return NULL;
+	ok = trusted(sfd, 022, &st) && st.st_size > MACLEN && st.st_size < STATE_MAX &&
+	    read_key(path, key) == 0 && (data = malloc((size_t)st.st_size)) != NULL;
+	while (ok && got < (size_t)st.st_size && k > 0)
+		if ((k = read(sfd, data + got, (size_t)st.st_size - got)) > 0)
+			got += (size_t)k;
+	close(sfd);
+	ok = ok && got == (size_t)st.st_size &&
+	    hmac_sha256(key, MACLEN, data, got - MACLEN, mac) == 0 &&
+	    bu_equal_ct(mac, data + got - MACLEN, MACLEN);
+	mem_wipe(key, sizeof key);
+	if (!ok) {
+		free(data);
+		return NULL;
+	}
+	*n = got - MACLEN;
+	return data;
+}
+
 /*
  * The cache, if the file is exactly as the cache saw it (same file, size
  * and modification time) and its last line carries the cached tip hash.
@@ -214,30 +378,23 @@ state_stamp(int fd, struct chain_pos *pos)
 static int
 load_cache(struct chain *c, int fd, const char *path, struct chain_pos *pos)
 {
-	char sp[4096], hashfield[6 + 64 + 64];
-	unsigned char *data = NULL, h[32];
-	struct stat st;
+	char hashfield[6 + 64 + 64];
+	unsigned char *data, h[32];
+	size_t n;
 	ssize_t got;
-	int sfd, ok = 0;
+	int ok = 0;
 
-	state_path(sp, sizeof sp, path);
-	if ((sfd = open(sp, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	if (fstat(sfd, &st) == 0 && st.st_size > 0 && st.st_size < (1LL << 34) &&
-	    (data = malloc((size_t)st.st_size)) != NULL &&
-	    read(sfd, data, (size_t)st.st_size) == st.st_size &&
-	    deserialize(c, data, (size_t)st.st_size, pos) == 0)
-		ok = 1;
-	close(sfd);
-	free(data);
+	if ((data = read_cache(path, &n)) != NULL) {
+		ok = state_decode(c, data, n, pos) == 0;
+		free(data);
+	}
 	/* the tip line: "block height=N hash=H ..." ending at pos->end */
 	if (ok) {
 		struct chain_pos now = *pos;
 
 		ok = state_stamp(fd, &now) == 0 && now.dev == pos->dev &&
 		    now.ino == pos->ino && now.size == pos->size &&
-		    now.mtime_s == pos->mtime_s && now.mtime_ns == pos->mtime_ns &&
-		    pos->size == pos->end && pos->lastlen <= pos->end && pos->lastlen >= 80;
+		    now.mtime_s == pos->mtime_s && now.mtime_ns == pos->mtime_ns;
 	}
 	if (ok) {
 		char *hp;
@@ -304,6 +461,7 @@ int
 chain_load(struct chain *c, const char *path, struct bu_err *e)
 {
 	struct chain_pos pos;
+	struct stat st;
 	size_t n = strlen(path);
 	int fd, rc;
 
@@ -311,9 +469,18 @@ chain_load(struct chain *c, const char *path, struct bu_err *e)
 		return chain_walk(c, path, NULL, NULL, e);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
-	if (flock(fd, LOCK_SH) != 0) {
+	if (fstat(fd, &st) != 0 || flock(fd, LOCK_SH) != 0) {
 		close(fd);
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': lock: %s", path, strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode)) {	/* a pipe or a device: no cache, no seeking */
+		struct lines r;
+
+		if (lines_fdopen(&r, fd, path, MAXBLOCK_LIMIT, e) != 0)
+			return -1;
+		rc = chain_walk_lines(c, &r, NULL, NULL, e);
+		lines_close(&r);
+		return rc;
 	}
 	rc = chain_load_fd(c, fd, path, &pos, e);
 	close(fd);

@@ -15,6 +15,10 @@ transfer_sign(struct buf *out, const char idhex[65], const unsigned char sec[32]
 	char hex[129];
 	int rc = 0;
 
+	if (t->amount > UINT64_MAX - t->fee)
+		return bu_fail(e, BU_EXIT_INVALID, "bad-txns-overflow",
+		    "amount %llu + fee %llu overflows u64: no chain would accept the transfer",
+		    (unsigned long long)t->amount, (unsigned long long)t->fee);
 	tok_transfer_unsigned(&tok, t, memo, strlen(memo));
 	buf_add(&msg, idhex, 64);
 	buf_add(&msg, ":", 1);
@@ -23,6 +27,9 @@ transfer_sign(struct buf *out, const char idhex[65], const unsigned char sec[32]
 		rc = bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 	else if (ed_sign(sec, msg.p, msg.n, sig, e) != 0)
 		rc = -1;
+	else if (ed_verify(t->from, msg.p, msg.n, sig) != 0)
+		rc = bu_fail(e, BU_EXIT_INVALID, "bad-txns-sig",
+		    "the signature just made does not verify under the strict rules");
 	if (rc == 0) {
 		bu_hex(hex, sig, 64);
 		buf_str(out, "tx ");

@@ -1,5 +1,5 @@
 #!/bin/sh
-# deps.sh build|test: install what the build or the tests need, or say how
+# deps.sh build|test|fuzz: install what the build, the tests or the fuzz targets need, or say how
 set -u
 what=$1
 missing=
@@ -15,6 +15,16 @@ build)
 test)
 	command -v prove >/dev/null 2>&1 || missing="$missing perl"
 	command -v mandoc >/dev/null 2>&1 || missing="$missing mandoc"
+	;;
+fuzz)
+	if ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
+		missing="$missing clang libclang-rt-dev"
+	elif ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' |
+		"${FUZZ_CC:-clang}" -fsanitize=fuzzer,address,undefined -x c -o /dev/null - >/dev/null 2>&1; then
+		missing="$missing libclang-rt-dev"
+	fi
+	have_header openssl/evp.h || missing="$missing libssl-dev"
+	have_header zlib.h || missing="$missing zlib1g-dev"
 	;;
 esac
 [ -z "$missing" ] && exit 0

@@ -30,6 +30,15 @@ test_expect_success 'bad parameters are refused' '
 	test_expect_code 1 mkblock --genesis --maxblock 40 2>err && test_grep bad-blk-length err
 '
 
+test_expect_success '--bits 00000000 is an invalid target, not the default' '
+	test_expect_code 1 mkblock --genesis --bits 00000000 >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^mkblock: bad-diffbits: bits 00000000 are not a valid target" err &&
+	test_expect_code 1 mkblock --genesis --powlimit 207fffff --bits 00000000 >out 2>err &&
+	test_must_be_empty out && test_grep "bad-diffbits" err &&
+	mkblock --genesis --powlimit 207fffff >g && test_grep " bits=207fffff " g
+'
+
 test_expect_success 'usage: exactly one of --genesis and -c; -c needs --coinbase' '
 	test_expect_code 2 mkblock &&
 	test_expect_code 2 mkblock --genesis -c x.blk &&

@@ -81,6 +81,15 @@ test_expect_success 'a transfer signed for another chain is refused' '
 	test_must_fail mkblock -c c.blk --coinbase "$C" <other 2>err && test_grep bad-txns-sig err
 '
 
+test_expect_success 'mktx refuses a transfer whose amount + fee overflows u64 (bad-txns-overflow)' '
+	test_expect_code 1 mktx -k a.key -c c.blk -f 1 "$B" 18446744073709551615 >out 2>err &&
+	test_must_be_empty out &&
+	test_grep "^mktx: bad-txns-overflow: amount 18446744073709551615 + fee 1 overflows u64" err &&
+	test_expect_code 1 mktx -k a.key -c c.blk -f 18446744073709551615 "$B" 1 >out 2>err &&
+	test_must_be_empty out && test_grep "bad-txns-overflow" err &&
+	mktx -k a.key -c c.blk "$B" 18446744073709551615 >out && test_line_count = 1 out
+'
+
 test_expect_success 'mktx usage' '
 	test_expect_code 2 mktx -k a.key "$B" 5 &&
 	test_expect_code 2 mktx -k a.key -i abc -n 0 "$B" 5 &&

@@ -1,0 +1,100 @@
+#!/bin/sh
+test_description='the state cache is no one else'\''s: mode 0600, its owner, a keyed MAC; an edit is ignored'
+
+. ./test-lib.sh
+. "$TEST_DIRECTORY"/lib-chain.sh
+
+MUCH=1000000000000000
+
+# mode FILE: its permission string as ls -l prints it
+mode() {
+	stat -c %A "$1"
+}
+
+# forged [KEYFILE]: c.blk's cache, with B's balance set to MUCH and the
+# checksum recomputed (with the key in KEYFILE: the MAC)
+forged() {
+	cp good.state c.blk.state && chmod 600 c.blk.state &&
+	test-state forge c.blk.state "$B" $MUCH "$@"
+}
+
+# believes: balances (the cache) says B has MUCH; trusts_not: it says 1
+believes() {
+	balances -a "$B" c.blk >bal && test_grep "spendable=$MUCH " bal
+}
+trusts_not() {
+	balances -a "$B" c.blk >bal &&
+	echo "account=$B spendable=1 immature=0 nonce=0" >expect && test_cmp expect bal
+}
+
+test_expect_success 'setup: a chain that pays B 1, its cache, a block where B pays 5' '
+	setup_keys && make_genesis c.blk --maturity 1 && add_blocks c.blk a.key 3 &&
+	mktx -k a.key -c c.blk "$B" 1 >pay && add_block c.blk a.key <pay &&
+	cp c.blk.state good.state && cp c.blk good.blk &&
+	id=$(verify c.blk | sed "s/.* chain=//") &&
+	mktx -k b.key -i "$id" -n 0 "$C" 5 >tx &&
+	mkblock -c c.blk --coinbase "$C" </dev/null >n.u &&
+	sed "s/\$/ tx=$(sed "s/^tx //" tx)/" n.u | test-reseal >n.r && mine -q -j1 <n.r >spend &&
+	cp c.blk v.blk && cat spend >>v.blk &&
+	test_expect_code 1 verify v.blk 2>err && test_grep "v.blk:6: bad-txns-balance: height 5: " err
+'
+
+test_expect_success 'the cache and its key are written with mode 0600' '
+	test "$(mode c.blk.state)" = "-rw-------" &&
+	test "$(mode c.blk.state.key)" = "-rw-------" &&
+	test_line_count = 1 c.blk.state.key && test_grep "^[0-9a-f]\{64\}\$" c.blk.state.key
+'
+
+test_expect_success 'a hand edit with its SHA-256 recomputed is ignored by every tool' '
+	forged && trusts_not &&
+	test_expect_code 1 mkblock -c c.blk --coinbase "$C" <tx 2>err &&
+	test_grep "^mkblock: -:1: bad-txns-balance: " err &&
+	test_expect_code 1 chain-append c.blk <spend 2>err &&
+	test_grep "^chain-append: -:1: bad-txns-balance: height 5: " err &&
+	test_cmp good.blk c.blk && verify c.blk
+'
+
+test_expect_success 'the key is what the cache trusts: an edit MACed with it is believed' '
+	forged c.blk.state.key && believes
+'
+
+test_expect_success 'a cache others may write, or a key others may read, is not trusted' '
+	forged c.blk.state.key && chmod 620 c.blk.state && trusts_not &&
+	forged c.blk.state.key && chmod 602 c.blk.state && trusts_not &&
+	forged c.blk.state.key && chmod 640 c.blk.state.key && trusts_not &&
+	chmod 600 c.blk.state.key && believes
+'
+
+test_expect_success 'a cache or a key that is a symbolic link is not trusted' '
+	forged c.blk.state.key && mv c.blk.state other.state &&
+	ln -s other.state c.blk.state && trusts_not && rm c.blk.state &&
+	mv other.state c.blk.state && believes &&
+	mv c.blk.state.key other.key && ln -s other.key c.blk.state.key && trusts_not &&
+	rm c.blk.state.key && mv other.key c.blk.state.key && believes
+'
+
+test_expect_success ROOT 'a cache or a key owned by another user is not trusted' '
+	forged c.blk.state.key && chown 65534 c.blk.state && trusts_not &&
+	chown 0 c.blk.state && believes &&
+	chown 65534 c.blk.state.key && trusts_not && chown 0 c.blk.state.key && believes
+'
+
+test_expect_success 'chain-append replaces a key that is not the user'\''s alone and rewrites the cache' '
+	cp good.state c.blk.state && cp c.blk.state.key old.key && chmod 644 c.blk.state.key &&
+	add_block c.blk a.key </dev/null &&
+	test "$(mode c.blk.state.key)" = "-rw-------" && ! cmp -s old.key c.blk.state.key &&
+	test "$(mode c.blk.state)" = "-rw-------" &&
+	balances c.blk >cached && rm c.blk.state && balances c.blk >walked && test_cmp walked cached
+'
+
+test_expect_success 'a trusted cache is used: an edit before the tip that keeps size and time goes unseen' '
+	add_block c.blk a.key </dev/null && touch -r c.blk stamp &&
+	sed "2s/ version=1 / version=2 /" c.blk >e && ! cmp -s e c.blk &&
+	test "$(wc -c <e)" = "$(wc -c <c.blk)" &&
+	cat e >c.blk && touch -r stamp c.blk &&
+	balances c.blk >out && test_expect_code 1 verify c.blk 2>err &&
+	test_grep "c.blk:2: high-hash: height 1: " err &&
+	rm c.blk.state && test_expect_code 1 balances c.blk 2>err && test_grep "c.blk:2: high-hash: height 1: " err
+'
+
+test_done
