@@ -80,6 +80,7 @@ $(FB)/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $(FB)/libbu.a common/*.h
 stress: all
 	@sh mk/deps.sh test
 	cd t && BU_BUILD=$(CURDIR)/$(B) sh stress/chain-append.sh
+	cd t && BU_BUILD=$(CURDIR)/$(B) BU_TRIALS=$${BU_TRIALS:-200} sh t6007-peer-crash.sh
 
 bench: all
 	@for s in t/bench/[0-9]*.sh; do BU_BUILD=$(CURDIR)/$(B) sh $$s || exit 1; done
