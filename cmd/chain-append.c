@@ -18,20 +18,21 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bu_err e;
 	FILE *ack = stdout;
 	int ch, rc;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'q':
 			if ((ack = fopen("/dev/null", "w")) == NULL)
 				fatal(BU_EXIT_SYSTEM, "/dev/null: cannot open");
 			break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}

@@ -74,7 +74,7 @@ main(int argc, char *argv[])
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mine_opts o = { .stride = 1 };
@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 	int ch, quiet = 0, verbose = 0, rc;
 	uint64_t v;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	o.threads = ncpu > 0 ? (unsigned)ncpu : 1;
 	while ((ch = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -106,6 +106,7 @@ main(int argc, char *argv[])
 		case 'k': kname = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}

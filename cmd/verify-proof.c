@@ -33,7 +33,7 @@ main(int argc, char *argv[])
 		{ "chain", required_argument, NULL, 'c' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	static char *stdin_only[] = { "-" };
@@ -42,12 +42,13 @@ main(int argc, char *argv[])
 	int ch, quiet = 0, rc;
 	long bad;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "c:f:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': chain_net_or_exit(&o, optarg); break;
 		case 'f': chain_from_or_exit(&o, optarg); break;
 		case 'q': quiet = 1; break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}

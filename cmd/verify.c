@@ -46,13 +46,13 @@ main(int argc, char *argv[])
 		{ "from", required_argument, NULL, 'f' },
 		{ "headers-only", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct chain_opts o = { 0 };
 	int ch, i, rc, quiet = 0, status = 0;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "c:f:Hqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -67,6 +67,7 @@ main(int argc, char *argv[])
 		case 'q':
 			quiet = 1;
 			break;
+		case OPT_VERSION: print_version();
 		case 'h':
 			usage(0);
 			break;
