@@ -21,6 +21,7 @@ struct lines {
 	uint64_t offset;	/* bytes before the line last returned */
 	uint64_t next;		/* bytes consumed through its '\n' */
 	int eof;
+	int torn_ok;		/* a last line without '\n' is a line: input that is no chain file */
 };
 
 /*
@@ -33,7 +34,8 @@ int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct
 /*
  * 1 and the next line (without '\n'); 0 at the end; -1 on error:
  * "bad-blk-length" for a line over the limit (the rest of it is not
- * buffered), "truncated" for a last line without '\n', "io" for I/O.
+ * buffered), "truncated" for a last line without '\n' (unless torn_ok is
+ * set: transactions and data typed or piped in), "io" for I/O.
  */
 int lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e);
 void lines_close(struct lines *r);
