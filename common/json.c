@@ -153,20 +153,6 @@ json_cstr(struct json *j, const char *key, const char *s)
 }
 
 void
-json_text(struct json *j, const char *key, const char *escaped, size_t n)
-{
-	struct buf raw = { 0 };
-
-	if (buf_reserve(&raw, n) == 0) {
-		raw.n = text_unescape(raw.p, escaped, n);
-		json_str(j, key, raw.p, raw.n);
-	} else {
-		j->out->oom = 1;
-	}
-	buf_free(&raw);
-}
-
-void
 json_num(struct json *j, const char *key, uint64_t v)
 {
 	lead(j, key);

@@ -32,8 +32,6 @@ void json_close(struct json *j);			/* "}" or "]" */
 /* Bytes as a JSON string: invalid UTF-8 becomes U+FFFD, controls are escaped. */
 void json_str(struct json *j, const char *key, const void *s, size_t n);
 void json_cstr(struct json *j, const char *key, const char *s);
-/* A text field of a record (escaped canonical text), unescaped. */
-void json_text(struct json *j, const char *key, const char *escaped, size_t n);
 void json_num(struct json *j, const char *key, uint64_t v);	/* exact below 2^53 */
 void json_int(struct json *j, const char *key, int64_t v);
 void json_u64(struct json *j, const char *key, uint64_t v);	/* "digits" */
