@@ -100,8 +100,8 @@ main(int argc, char *argv[])
 		case 'c': push(o.connect, &o.nconnect, peer_arg(optarg, "--connect"), "--connect"); break;
 		case 'a': push(o.addnode, &o.naddnode, peer_arg(optarg, "--addnode"), "--addnode"); break;
 		case 's': push(o.seed, &o.nseed, optarg, "--seed"); break;
-		case 'I': opt_u64_or_exit("--max-in", optarg, 0, NODE_MAXCONN, &v); o.max_in = (unsigned)v; break;
-		case 'O': opt_u64_or_exit("--max-out", optarg, 0, NODE_MAXCONN, &v); o.max_out = (unsigned)v; break;
+		case 'I': opt_u64_or_exit("--max-in", optarg, 0, NODE_MAXIN, &v); o.max_in = (unsigned)v; break;
+		case 'O': opt_u64_or_exit("--max-out", optarg, 0, NODE_MAXOUT, &v); o.max_out = (unsigned)v; break;
 		case 'T': opt_u64_or_exit("--hello-timeout", optarg, 1, 3600, &v); o.hello_timeout = (unsigned)v; break;
 		case 'B': opt_u64_or_exit("--bantime", optarg, 1, UINT32_MAX, &v); o.bantime = (int64_t)v; break;
 		case 'q': o.verbosity = -1; break;

@@ -154,7 +154,7 @@ net_listen(const char *host, const char *port, uint16_t *bound, struct bu_err *e
 	if (fd >= 0 && res->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 64) != 0 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, SOMAXCONN) != 0 ||
 	    net_nonblock(fd) != 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
 		bu_fail(e, BU_EXIT_SYSTEM, "io", "listen on %s port %s: %s", host, port,
 		    strerror(errno));
@@ -245,11 +245,23 @@ netin_free(struct netin *in)
 	memset(in, 0, sizeof *in);
 }
 
+/*
+ * The queue's buffer, to append to. What was sent is dropped once it is
+ * half the buffer (so a peer that stays a little behind does not grow it to
+ * all it was ever sent), and a large buffer is given back once it is empty.
+ */
 struct buf *
 netout_tail(struct netout *o)
 {
-	if (o->off > 0 && o->off == o->b.n)
+	if (o->off > 0 && o->off == o->b.n) {
 		o->off = o->b.n = 0;
+		if (o->b.cap > NETOUT_KEEP)
+			buf_free(&o->b);
+	} else if (o->off > 0 && o->off >= o->b.n / 2) {
+		memmove(o->b.p, o->b.p + o->off, o->b.n - o->off);
+		o->b.n -= o->off;
+		o->off = 0;
+	}
 	return &o->b;
 }
 
@@ -274,6 +286,8 @@ netout_flush(struct netout *o, int fd)
 		o->off += (size_t)w;
 	}
 	o->off = o->b.n = 0;
+	if (o->b.cap > NETOUT_KEEP)
+		buf_free(&o->b);
 	return 0;
 }
 
@@ -297,4 +311,13 @@ net_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+net_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }

@@ -49,6 +49,8 @@ int netin_read(struct netin *in, int fd);
 int netin_line(struct netin *in, char **line, size_t *len);
 void netin_free(struct netin *in);
 
+#define NETOUT_KEEP (256u << 10)	/* an empty queue keeps at most this much memory */
+
 /* Queued output; sent as the socket takes it. */
 struct netout {
 	struct buf b;
@@ -62,7 +64,8 @@ int netout_flush(struct netout *o, int fd);
 size_t netout_pending(const struct netout *o);
 void netout_free(struct netout *o);
 
-/* Milliseconds of a monotonic clock. */
+/* Milliseconds (microseconds) of a monotonic clock. */
 int64_t net_ms(void);
+int64_t net_us(void);
 
 #endif

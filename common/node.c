@@ -37,8 +37,18 @@
 #define NODE_HOUSE_MS 200	/* timers, dialing, other writers of the chain file */
 #define NODE_SYNC_IDLE_MS 2	/* fsync queued blocks once the wire is quiet this long */
 #define NODE_POLL_MS 100
-#define NODE_OUTQ_PAUSE (4u << 20)	/* stop reading a peer whose output backs up */
-#define NODE_OUTQ_MAX (64u << 20)
+#define NODE_OUT_BUDGET (256u << 10)	/* a peer's requests wait while this much is unsent */
+#define NODE_PASS_LINES 64	/* lines taken from one peer in one pass of the loop */
+#define NODE_SLICE_US 50	/* and at most this long (one line at least) */
+#define NODE_ALONE_US 5000	/* the slice of a peer that no other one waits beside */
+#define NODE_HELLO_LINE 4096	/* the line limit before hello */
+#define NODE_IN_TOTAL (32u << 20)	/* input buffered over every connection */
+#define NODE_OUT_TOTAL (32u << 20)	/* requests wait while this much is unsent to all peers */
+#define NODE_WRITE_MS 20000	/* a peer with output waiting must take some within this */
+#define NODE_NOHELLO_SCORE 25	/* an address, for each connection that said no hello */
+#define NODE_SCORES 1024	/* addresses scored before they said hello */
+#define NODE_ACCEPT_BATCH 64	/* connections accepted from one listener in one pass */
+#define NODE_PROTECT_BLOCKS 4	/* inbound peers that relayed blocks last, kept from eviction */
 #define NODE_UNCONNECTED 10	/* headers messages that do not connect, before a score */
 
 enum conn_state { C_CONNECTING, C_HELLO, C_READY, C_CLOSED };
@@ -65,6 +75,20 @@ struct conn {
 	int unconnected;		/* headers in a row that did not connect */
 	size_t nflight;			/* blocks asked of it and not delivered */
 	int64_t flight_ms;		/* its last block delivered, or the first asked */
+	unsigned char (*gq)[32];	/* getdata being answered as the peer reads */
+	size_t gqn, gqpos;
+	int gqblock;
+	int more;			/* lines may wait in its input */
+	int eof;			/* the peer closed its side */
+	int64_t partial_ms;		/* when its unfinished line began, 0: none */
+	int64_t wrote_ms;		/* the last time it took output */
+	int64_t block_ms;		/* the last time it gave us a new best-chain block */
+};
+
+/* An address scored before it said hello (its connections timed out, or were evicted). */
+struct nscore {
+	char ip[NET_ADDRLEN];
+	int score;
 };
 
 struct node {
@@ -93,6 +117,14 @@ struct node {
 	int must_sync;		/* something goes out that needs the chain file synced */
 	int fatal;
 	struct bu_err fatal_e;
+	struct nscore scores[NODE_SCORES];
+	size_t nscores, scorepos;
+	size_t inbuf, outbuf;	/* input buffered and output unsent over every connection */
+	size_t nbusy;		/* connections with input waiting, this pass */
+	unsigned char loc[STORE_LOCATOR][32];	/* a locator being read */
+	struct buf hcache;	/* the last headers answer, from hcache_from while the tip is hcache_tip */
+	uint32_t hcache_from;
+	int32_t hcache_tip;
 };
 
 static void node_log(const struct node *n, int level, const char *fmt, ...)
@@ -205,7 +237,6 @@ send_hello(struct node *n, struct conn *c)
 static struct conn *
 conn_new(struct node *n, int fd, int outbound, const struct sockaddr *sa, socklen_t len)
 {
-	uint32_t maxblock = store_chain(n->st)->p.maxblock;
 	struct conn *c;
 
 	if (n->nc == NODE_MAXCONN || (c = calloc(1, sizeof *c)) == NULL) {
@@ -220,12 +251,13 @@ conn_new(struct node *n, int fd, int outbound, const struct sockaddr *sa, sockle
 	memcpy(&c->sa, sa, len);
 	c->salen = len;
 	net_ntop(sa, c->name);
-	c->in.limit = maxblock > NODE_MIN_LINE ? maxblock : NODE_MIN_LINE;
-	c->opened_ms = c->heard_ms = n->ms;
+	c->in.limit = NODE_HELLO_LINE;	/* a hello is short: the full limit comes with it */
+	c->opened_ms = c->heard_ms = c->wrote_ms = n->ms;
 	n->c[n->nc++] = c;
 	return c;
 }
 
+/* Open connections in one direction, clients and those not past hello included. */
 static int
 count_conns(const struct node *n, int outbound)
 {
@@ -233,12 +265,130 @@ count_conns(const struct node *n, int outbound)
 	int k = 0;
 
 	for (i = 0; i < n->nc; i++)
-		if (n->c[i]->st != C_CLOSED && n->c[i]->outbound == outbound && !n->c[i]->client)
+		if (n->c[i]->st != C_CLOSED && n->c[i]->outbound == outbound)
 			k++;
 	return k;
 }
 
+/* The address group eviction counts by: /16 of IPv4, /32 of IPv6, the address on loopback. */
 static void
+net_group(const struct conn *c, char out[NET_ADDRLEN])
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&c->sa;
+	const unsigned char *b;
+
+	if (net_is_loopback(sa)) {
+		net_with_port(sa, 0, out);
+	} else if (sa->sa_family == AF_INET) {
+		b = (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+		snprintf(out, NET_ADDRLEN, "%u.%u", b[0], b[1]);
+	} else {
+		b = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
+		snprintf(out, NET_ADDRLEN, "%02x%02x:%02x%02x", b[0], b[1], b[2], b[3]);
+	}
+}
+
+/* A score for an address whose connection said no hello; banned at 100. */
+static void
+score_nohello(struct node *n, const struct conn *c)
+{
+	char ip[NET_ADDRLEN];
+	struct nscore *x = NULL;
+	struct bu_err e;
+	size_t i;
+
+	net_with_port((const struct sockaddr *)&c->sa, 0, ip);
+	for (i = 0; i < n->nscores && x == NULL; i++)
+		if (strcmp(n->scores[i].ip, ip) == 0)
+			x = &n->scores[i];
+	if (x == NULL) {	/* a new address takes a free slot, or the oldest one */
+		x = &n->scores[n->nscores < NODE_SCORES ? n->nscores++ :
+		    n->scorepos++ % NODE_SCORES];
+		snprintf(x->ip, sizeof x->ip, "%s", ip);
+		x->score = 0;
+	}
+	if ((x->score += NODE_NOHELLO_SCORE) < NODE_BAN_SCORE)
+		return;
+	node_log(n, 0, "ban %s for %lld s: no-hello", ip, (long long)n->o.bantime);
+	bans_add(&n->bans, ip, n->now + n->o.bantime, "no-hello");
+	if (bans_save(&n->bans, n->banspath, &e) != 0)
+		bu_report(&e);
+	x->score = 0;
+}
+
+/*
+ * Inbound slots are full: make room, as Bitcoin Core's AttemptToEvictConnection.
+ * A connection that has not said hello goes first (the oldest). Otherwise
+ * the inbound peers that relayed a new block last and the longest-connected
+ * half of the rest are kept; of the others, the youngest of the address
+ * group with the most connections goes. 0, or -1 when none can go.
+ */
+static int
+evict_one(struct node *n)
+{
+	struct conn *cand[NODE_MAXCONN], *v = NULL;
+	char g[NET_ADDRLEN], h[NET_ADDRLEN];
+	size_t i, j, k = 0, best = 0;
+
+	for (i = 0; i < n->nc; i++) {
+		struct conn *c = n->c[i];
+
+		if (c->st == C_HELLO && !c->outbound && (v == NULL || c->opened_ms < v->opened_ms))
+			v = c;
+		if (c->st == C_READY && !c->outbound)
+			cand[k++] = c;
+	}
+	if (v != NULL) {
+		node_log(n, 1, "evicted %s: no hello yet", v->name);
+		score_nohello(n, v);
+		conn_close(n, v, "evicted: no hello yet");
+		return 0;
+	}
+	for (j = 0; j < NODE_PROTECT_BLOCKS && k > 0; j++) {	/* recent block relayers */
+		size_t m = 0;
+
+		for (i = 1; i < k; i++)
+			if (cand[i]->block_ms > cand[m]->block_ms)
+				m = i;
+		if (cand[m]->block_ms == 0)
+			break;
+		cand[m] = cand[--k];
+	}
+	for (j = k / 2; j > 0; j--) {	/* the longest connected half */
+		size_t m = 0;
+
+		for (i = 1; i < k; i++)
+			if (cand[i]->opened_ms < cand[m]->opened_ms)
+				m = i;
+		cand[m] = cand[--k];
+	}
+	for (i = 0; i < k; i++) {	/* the largest group, its youngest */
+		size_t same = 0;
+		struct conn *young = cand[i];
+
+		net_group(cand[i], g);
+		for (j = 0; j < k; j++) {
+			net_group(cand[j], h);
+			if (strcmp(g, h) == 0) {
+				same++;
+				if (cand[j]->opened_ms > young->opened_ms)
+					young = cand[j];
+			}
+		}
+		if (same > best) {
+			best = same;
+			v = young;
+		}
+	}
+	if (v == NULL)
+		return -1;
+	node_log(n, 0, "evicted %s: inbound slots are full", v->name);
+	conn_close(n, v, "evicted: inbound slots are full");
+	return 0;
+}
+
+/* One connection from the backlog: 0, or -1 when there is none. */
+static int
 do_accept(struct node *n, int lfd)
 {
 	struct sockaddr_storage ss;
@@ -248,24 +398,23 @@ do_accept(struct node *n, int lfd)
 	int fd;
 
 	if ((fd = accept(lfd, (struct sockaddr *)&ss, &sl)) < 0)
-		return;
-	if (net_nonblock(fd) != 0 || count_conns(n, 0) >= (int)n->o.max_in) {
+		return -1;
+	net_with_port((struct sockaddr *)&ss, 0, key);
+	if (net_nonblock(fd) != 0 || bans_has(&n->bans, key, n->now)) {
+		close(fd);
+		return 0;
+	}
+	if (count_conns(n, 0) >= (int)n->o.max_in && evict_one(n) != 0) {
 		node_log(n, 1, "inbound connection refused: limit");
 		close(fd);
-		return;
+		return 0;
 	}
 	net_nodelay(fd);
-	if (!net_is_loopback((struct sockaddr *)&ss)) {
-		net_with_port((struct sockaddr *)&ss, 0, key);
-		if (bans_has(&n->bans, key, n->now)) {
-			close(fd);
-			return;
-		}
-	}
 	if ((c = conn_new(n, fd, 0, (struct sockaddr *)&ss, sl)) == NULL)
-		return;
+		return 0;
 	node_log(n, 1, "inbound connection from %s", c->name);
 	send_hello(n, c);
+	return 0;
 }
 
 /* ---- peers and dialing ---- */
@@ -598,27 +747,30 @@ on_headers(struct node *n, struct conn *c, const char *s, const char *end)
 		send_getheaders(n, c, r.ask_hash);
 }
 
+/*
+ * The answer to a locator. The last one is kept while the tip stays: a
+ * peer asking the same again over and over gets a copy, not a rebuild.
+ */
 static void
 on_getheaders(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	unsigned char (*loc)[32] = malloc(STORE_LOCATOR * sizeof *loc);
-	struct buf b = { 0 };
-	int k;
+	int k = parse_hashes(s, end, n->loc, STORE_LOCATOR);
+	uint32_t from;
 
-	if (loc == NULL)
-		return;
-	if ((k = parse_hashes(s, end, loc, STORE_LOCATOR)) <= 0) {
-		free(loc);
+	if (k <= 0) {
 		misbehave(n, c, NODE_BAN_SCORE, "bad-getheaders");
 		return;
 	}
-	buf_str(&b, "headers");
-	store_headers_from(n->st, store_locate(n->st, (const unsigned char (*)[32])loc,
-	    (size_t)k) + 1, STORE_HEADERS_MAX, &b);
+	from = store_locate(n->st, (const unsigned char (*)[32])n->loc, (size_t)k) + 1;
+	if (n->hcache.n == 0 || n->hcache_from != from || n->hcache_tip != store_tip(n->st)) {
+		n->hcache.n = 0;
+		buf_str(&n->hcache, "headers");
+		store_headers_from(n->st, from, STORE_HEADERS_MAX, &n->hcache);
+		n->hcache_from = from;
+		n->hcache_tip = store_tip(n->st);
+	}
 	n->must_sync = 1;	/* what we offer is on disk */
-	send_buf(c, &b);
-	buf_free(&b);
-	free(loc);
+	send_buf(c, &n->hcache);
 }
 
 /* ---- relay ---- */
@@ -819,6 +971,8 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 	c->nonce = h.nonce;
 	c->work = h.work;
 	c->st = C_READY;
+	c->in.limit = store_chain(n->st)->p.maxblock > NODE_MIN_LINE ?
+	    store_chain(n->st)->p.maxblock : NODE_MIN_LINE;
 	if (!c->client) {
 		node_log(n, 0, "%s %s height=%lu", c->outbound ? "connected" : "accepted",
 		    c->outbound ? c->listen : c->name, (unsigned long)h.height);
@@ -894,6 +1048,8 @@ on_block(struct node *n, struct conn *c, const char *line, size_t len)
 
 	bu_err_clear(&e);
 	r = store_block(n->st, line, len, c->client, c->id, &br, &e);
+	if (r == BLK_ACCEPTED)
+		c->block_ms = n->ms;
 	if (br.idx >= 0 && unask(n, c, br.idx))
 		c->flight_ms = n->ms;
 	block_verdict(n, c, r, &br, &e);
@@ -1004,22 +1160,28 @@ getdata_block(struct node *n, struct conn *c, const unsigned char h[32])
 
 /*
  * The first of hv[0..k) and the best-chain blocks that follow it in the
- * request at the next heights, read in one go; how many more than one.
+ * request at the next heights, within room bytes, read in one go; how many
+ * more than one.
  */
 static int
-getdata_run(struct node *n, struct conn *c, const unsigned char (*hv)[32], size_t k)
+getdata_run(struct node *n, struct conn *c, const unsigned char (*hv)[32], size_t k,
+    size_t room)
 {
 	int32_t i = store_find(n->st, hv[0]), j;
-	size_t run = 1, at;
+	size_t run = 1, at, bytes;
 	struct buf *b;
 
 	if (i < 0 || !store_on_main(n->st, i) || c->st == C_CLOSED) {
 		getdata_block(n, c, hv[0]);
 		return 0;
 	}
+	bytes = store_line_len(n->st, i) + 1;
 	while (run < k && (j = store_find(n->st, hv[run])) >= 0 && store_on_main(n->st, j) &&
-	    store_height(n->st, j) == store_height(n->st, i) + run)
+	    store_height(n->st, j) == store_height(n->st, i) + run &&
+	    bytes + store_line_len(n->st, j) + 1 <= room) {
+		bytes += store_line_len(n->st, j) + 1;
 		run++;
+	}
 	b = netout_tail(&c->out);
 	at = b->n;
 	if (store_main_lines(n->st, store_height(n->st, i), run, b) != 0) {
@@ -1048,32 +1210,43 @@ getdata_tx(struct node *n, struct conn *c, const unsigned char h[32])
 	buf_free(&b);
 }
 
+/* A getdata is answered as the peer reads: its hashes wait in c->gq. */
 static void
 on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	unsigned char (*hv)[32] = malloc(NODE_GETDATA_MAX * sizeof *hv);
 	const char *w;
 	size_t wl;
-	int k, i, block;
+	int k, block;
 
-	if (hv == NULL)
+	if (c->gq == NULL && (c->gq = malloc(NODE_GETDATA_MAX * sizeof *c->gq)) == NULL)
 		return;
 	if (word(&s, end, &w, &wl) != 0 || ((block = wl == 5 && memcmp(w, "block", 5) == 0) == 0 &&
 	    !(wl == 2 && memcmp(w, "tx", 2) == 0)) ||
-	    (k = parse_hashes(s, end, hv, NODE_GETDATA_MAX)) <= 0) {
-		free(hv);
+	    (k = parse_hashes(s, end, c->gq, NODE_GETDATA_MAX)) <= 0) {
 		misbehave(n, c, NODE_BAN_SCORE, "bad-getdata");
 		return;
 	}
-	if (block)
-		n->must_sync = 1;
-	for (i = 0; i < k; i++) {
-		if (block)
-			i += getdata_run(n, c, hv + i, (size_t)(k - i));
-		else
-			getdata_tx(n, c, hv[i]);
+	c->gqn = (size_t)k;
+	c->gqpos = 0;
+	c->gqblock = block;
+}
+
+/* Answer the waiting getdata while the peer's output stays under its budget. */
+static void
+serve_getdata(struct node *n, struct conn *c)
+{
+	while (c->gqpos < c->gqn && c->st != C_CLOSED &&
+	    netout_pending(&c->out) < NODE_OUT_BUDGET) {
+		if (c->gqblock) {
+			n->must_sync = 1;
+			c->gqpos += 1 + (size_t)getdata_run(n, c, c->gq + c->gqpos,
+			    c->gqn - c->gqpos, NODE_OUT_BUDGET - netout_pending(&c->out));
+		} else {
+			getdata_tx(n, c, c->gq[c->gqpos++]);
+		}
 	}
-	free(hv);
+	if (c->gqpos == c->gqn)
+		c->gqn = c->gqpos = 0;
 }
 
 /* A peer does not have a block it was asked for: ask another, and ask it what it has. */
@@ -1167,12 +1340,16 @@ on_addr(struct node *n, struct conn *c, const char *s, const char *end)
 static void
 on_mempool(struct node *n, struct conn *c)
 {
-	char hex[65];
+	struct buf *b;
 	size_t i;
 
+	if (c->st == C_CLOSED)
+		return;
+	b = netout_tail(&c->out);
 	for (i = 0; i < n->mp.n; i++) {
-		bu_hex_rev(hex, n->mp.v[i].id);
-		sendf(c, "inv tx %s", hex);
+		buf_add(b, "inv tx ", 7);
+		buf_hash(b, n->mp.v[i].id);
+		buf_add(b, "\n", 1);
 	}
 }
 
@@ -1238,26 +1415,69 @@ on_line(struct node *n, struct conn *c, const char *line, size_t len)
 
 /* ---- the loop ---- */
 
+static size_t
+buffered(const struct conn *c)
+{
+	return c->in.n - c->in.start;
+}
+
 static void
-on_readable(struct node *n, struct conn *c)
+read_input(struct node *n, struct conn *c)
+{
+	size_t before = buffered(c);
+	int got = netin_read(&c->in, c->fd);
+
+	if (got < 0)
+		conn_close(n, c, strerror(errno));
+	else if (got == 0)
+		c->eof = 1;
+	else if (buffered(c) > before && before == 0)
+		c->partial_ms = n->ms;
+	c->more = 1;
+}
+
+/*
+ * Take the peer's lines while its answers fit its budget: at most
+ * NODE_PASS_LINES a pass, none while a getdata is being answered or more
+ * than NODE_OUT_BUDGET bytes wait to be sent. The rest waits in its input
+ * (and, once that is full, in the kernel: the node stops reading it).
+ */
+static void
+take_lines(struct node *n, struct conn *c)
 {
 	char *line;
 	size_t len;
-	int got = netin_read(&c->in, c->fd), k;
+	int k, lines = 0, alone = n->nbusy <= 1;
+	int64_t t0 = net_us(), slice = alone ? NODE_ALONE_US : NODE_SLICE_US;
 
-	if (got < 0) {
-		conn_close(n, c, strerror(errno));
-		return;
-	}
-	while (c->st != C_CLOSED && !n->fatal && (k = netin_line(&c->in, &line, &len)) != 0) {
+	serve_getdata(n, c);
+	while (c->st != C_CLOSED && !n->fatal) {
+		if (c->gqn > 0 || netout_pending(&c->out) >= NODE_OUT_BUDGET ||
+		    (lines == NODE_PASS_LINES && !alone) || n->outbuf >= NODE_OUT_TOTAL ||
+		    (lines > 0 && net_us() - t0 > slice))
+			return;
+		if ((k = netin_line(&c->in, &line, &len)) == 0)
+			break;
 		if (k < 0) {
 			misbehave(n, c, NODE_BAN_SCORE, "line-too-long");
 			return;
 		}
+		c->partial_ms = buffered(c) > 0 ? n->ms : 0;
 		on_line(n, c, line, len);
+		serve_getdata(n, c);
+		lines++;
 	}
-	if (got == 0)
+	c->more = 0;
+	if (c->eof)
 		conn_close(n, c, "closed by the peer");
+}
+
+/* Whether c has work it could do in the next pass without waiting. */
+static int
+ready_work(const struct node *n, const struct conn *c)
+{
+	return c->st != C_CLOSED && c->st != C_CONNECTING && n->outbuf < NODE_OUT_TOTAL &&
+	    netout_pending(&c->out) < NODE_OUT_BUDGET && (c->more || c->gqn > 0);
 }
 
 static void
@@ -1288,7 +1508,16 @@ timers_one(struct node *n, struct conn *c)
 		c->st = C_CLOSED;
 	} else if (c->st == C_HELLO && n->ms - c->opened_ms > 1000 * (int64_t)n->o.hello_timeout) {
 		node_log(n, 0, "dropped %s: no hello in time", c->name);
+		if (!c->outbound)
+			score_nohello(n, c);
 		conn_close(n, c, "no hello in time");
+	} else if (c->st == C_CONNECTING || c->st == C_CLOSED) {
+		return;
+	} else if (netout_pending(&c->out) > 0 && n->ms - c->wrote_ms > NODE_WRITE_MS) {
+		conn_close(n, c, "not reading: its answers wait");
+	} else if (c->partial_ms != 0 && !c->more && buffered(c) > 0 &&
+	    n->ms - c->partial_ms > 3000 * (int64_t)n->o.hello_timeout) {	/* 30 s by default */
+		conn_close(n, c, "a line begun and not finished in time");
 	} else if (c->st != C_READY) {
 		return;
 	} else if (c->nflight > 0 && n->ms - c->flight_ms > NODE_BLOCK_MS) {
@@ -1317,6 +1546,7 @@ free_conn(struct node *n, struct conn *c)
 	netin_free(&c->in);
 	netout_free(&c->out);
 	hsync_free(c->hs);
+	free(c->gq);
 	free(c);
 }
 
@@ -1341,22 +1571,39 @@ flush_all(struct node *n)
 
 	for (i = 0; i < n->nc; i++) {
 		struct conn *c = n->c[i];
+		size_t before = netout_pending(&c->out);
 
-		if (c->st == C_CONNECTING || netout_pending(&c->out) == 0)
+		if (c->st == C_CONNECTING || before == 0) {
+			c->wrote_ms = n->ms;
 			continue;
+		}
 		if (netout_flush(&c->out, c->fd) != 0)
 			conn_close(n, c, "write failed");
-		else if (netout_pending(&c->out) > NODE_OUTQ_MAX)
-			conn_close(n, c, "too slow");
+		else if (netout_pending(&c->out) < before)
+			c->wrote_ms = n->ms;
 	}
 }
 
+/*
+ * Reading a peer stops when its input is full; and while more than
+ * NODE_IN_TOTAL bytes wait in every input together, for the peers that
+ * hold more than one read's worth, so that the small messages of others
+ * still get through. *busy: some peer has work for the next pass at once.
+ */
 static size_t
-build_pfds(struct node *n)
+build_pfds(struct node *n, int *busy)
 {
 	struct pollfd *pf = n->pf;
-	size_t i, k = 0;
+	size_t i, k = 0, total = 0;
 
+	n->outbuf = 0;
+	n->nbusy = 0;
+	for (i = 0; i < n->nc; i++) {
+		total += buffered(n->c[i]);
+		n->outbuf += netout_pending(&n->c[i]->out);
+	}
+	n->inbuf = total;
+	*busy = 0;
 	for (i = 0; i < n->nlfd; i++) {
 		pf[k].fd = n->lfd[i];
 		pf[k++].events = POLLIN;
@@ -1368,10 +1615,13 @@ build_pfds(struct node *n)
 		pf[k].events = 0;
 		if (c->st == C_CONNECTING)
 			pf[k].events = POLLOUT;
-		else if (netout_pending(&c->out) < NODE_OUTQ_PAUSE)
+		else if (!c->eof && buffered(c) < c->in.limit + NETIN_READ &&
+		    (total <= NODE_IN_TOTAL || buffered(c) < NETIN_READ))
 			pf[k].events = POLLIN;
 		if (netout_pending(&c->out) > 0)
 			pf[k].events |= POLLOUT;
+		*busy |= ready_work(n, c);
+		n->nbusy += c->more || c->gqn > 0;
 		k++;
 	}
 	return k;
@@ -1408,12 +1658,13 @@ housekeeping(struct node *n, int64_t *next_ms)
 static void
 serve(struct node *n, size_t k)
 {
-	size_t i, nconn = n->nc;
+	size_t i, j, nconn = n->nc;	/* those accepted now are served from the next pass */
 	struct bu_err e;
 
-	for (i = 0; i < n->nlfd; i++)
-		if (n->pf[i].revents & POLLIN)
-			do_accept(n, n->lfd[i]);
+	for (i = 0; i < n->nlfd; i++)	/* drain the backlog: a full one drops honest SYNs */
+		for (j = 0; (n->pf[i].revents & POLLIN) && j < NODE_ACCEPT_BATCH; j++)
+			if (do_accept(n, n->lfd[i]) != 0)
+				break;
 	if (store_lock(n->st, &e) != 0) {
 		fail_with(n, &e);
 		return;
@@ -1423,16 +1674,21 @@ serve(struct node *n, size_t k)
 		struct conn *c = n->c[i];
 		short re = n->pf[n->nlfd + i].revents;
 
-		if (re == 0 || c->st == C_CLOSED)
+		if (c->st == C_CLOSED)
 			continue;
 		if (c->st == C_CONNECTING) {
-			on_connected(n, c);
+			if (re != 0)
+				on_connected(n, c);
 			continue;
 		}
 		if (re & (POLLIN | POLLHUP | POLLERR))
-			on_readable(n, c);
-		announce_all(n, c);
+			read_input(n, c);
+		if (ready_work(n, c)) {
+			take_lines(n, c);
+			announce_all(n, c);	/* what c's blocks made new: to all but c */
+		}
 	}
+	announce_all(n, NULL);	/* what another writer of the chain file added */
 	if (!n->fatal)
 		fetch_blocks(n);
 	if (store_unlock(n->st, n->must_sync, &e) != 0)
@@ -1455,21 +1711,21 @@ node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
 {
 	int64_t next_ms = 0;
 	size_t k;
-	int got;
+	int got, busy;
 
 	while (!*stop && !n->fatal) {
 		n->ms = net_ms();
 		n->now = bu_now();
 		housekeeping(n, &next_ms);
-		k = build_pfds(n);
-		got = poll(n->pf, k, store_dirty(n->st) ? NODE_SYNC_IDLE_MS : NODE_POLL_MS);
+		k = build_pfds(n, &busy);
+		got = poll(n->pf, k, busy ? 0 : store_dirty(n->st) ? NODE_SYNC_IDLE_MS : NODE_POLL_MS);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			return bu_fail(e, BU_EXIT_SYSTEM, "io", "poll: %s", strerror(errno));
 		}
 		n->ms = net_ms();
-		if (got == 0 && store_dirty(n->st))
+		if (got == 0 && !busy && store_dirty(n->st))
 			sync_now(n);
 		serve(n, k);
 		if (!n->fatal)
@@ -1636,6 +1892,7 @@ node_close(struct node *n)
 	peers_free(&n->peers);
 	bans_free(&n->bans);
 	buf_free(&n->back);
+	buf_free(&n->hcache);
 	free(n->asked);
 	free(n);
 }

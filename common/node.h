@@ -9,6 +9,8 @@
 
 #define NODE_MAXLIST 32		/* --listen, --connect, --addnode, --seed each */
 #define NODE_MAXCONN 256	/* connections of every kind */
+#define NODE_MAXIN 150		/* --max-in at most; inbound never takes outbound slots */
+#define NODE_MAXOUT 32		/* --max-out at most, besides --connect and --addnode */
 #define NODE_DEFAULT_PORT "8433"
 
 struct node_opts {

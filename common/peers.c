@@ -10,17 +10,57 @@
 
 #include "lines.h"
 
+static uint32_t
+addr_hash(const char *a)
+{
+	uint32_t h = 2166136261u;
+
+	while (*a)
+		h = (h ^ (unsigned char)*a++) * 16777619u;
+	return h;
+}
+
+/* The table slot of addr: its entry, or the empty slot where it would go. */
+static size_t
+slot_of(const struct peers *p, const char *addr)
+{
+	size_t i = addr_hash(addr) & (p->tabcap - 1);
+
+	while (p->tab[i] >= 0 && strcmp(p->v[p->tab[i]].addr, addr) != 0)
+		i = (i + 1) & (p->tabcap - 1);
+	return i;
+}
+
 struct peer *
 peers_find(struct peers *p, const char *addr)
 {
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		if (strcmp(p->v[i].addr, addr) == 0)
-			return &p->v[i];
-	return NULL;
+	if (p->tabcap == 0)
+		return NULL;
+	i = slot_of(p, addr);
+	return p->tab[i] >= 0 ? &p->v[p->tab[i]] : NULL;
 }
 
+static int
+grow_tab(struct peers *p)
+{
+	size_t ncap = p->tabcap ? 2 * p->tabcap : 128, i;
+	int32_t *t = malloc(ncap * sizeof *t);
+
+	if (t == NULL)
+		return -1;
+	free(p->tab);
+	p->tab = t;
+	p->tabcap = ncap;
+	for (i = 0; i < ncap; i++)
+		t[i] = -1;
+	for (i = 0; i < p->n; i++)
+		t[slot_of(p, p->v[i].addr)] = (int32_t)i;
+	return 0;
+}
+
+/* O(1) with the hash table, so that gossip of a full table never stalls the node. */
 struct peer *
 peers_add(struct peers *p, const char *addr)
 {
@@ -29,6 +69,8 @@ peers_add(struct peers *p, const char *addr)
 	if (x != NULL)
 		return x;
 	if (p->n >= PEERS_MAX || strlen(addr) >= NET_ADDRLEN)
+		return NULL;
+	if (2 * (p->n + 1) > p->tabcap && grow_tab(p) != 0)
 		return NULL;
 	if (p->n == p->cap) {
 		size_t ncap = p->cap ? 2 * p->cap : 64;
@@ -39,9 +81,10 @@ peers_add(struct peers *p, const char *addr)
 		p->v = nv;
 		p->cap = ncap;
 	}
-	x = &p->v[p->n++];
+	x = &p->v[p->n];
 	memset(x, 0, sizeof *x);
 	strcpy(x->addr, addr);
+	p->tab[slot_of(p, addr)] = (int32_t)p->n++;
 	return x;
 }
 
@@ -49,6 +92,7 @@ void
 peers_free(struct peers *p)
 {
 	free(p->v);
+	free(p->tab);
 	memset(p, 0, sizeof *p);
 }
 

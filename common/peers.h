@@ -23,6 +23,8 @@ struct peer {
 struct peers {
 	struct peer *v;
 	size_t n, cap;
+	int32_t *tab;		/* hash table of indices into v, -1 empty */
+	size_t tabcap;
 };
 
 struct ban {

@@ -1667,6 +1667,12 @@ store_has_data(const struct store *s, int32_t i)
 	return (s->ix[i].flags & F_DATA) != 0;
 }
 
+size_t
+store_line_len(const struct store *s, int32_t i)
+{
+	return (s->ix[i].flags & F_DATA) ? s->ix[i].len : 0;
+}
+
 int
 store_failed(const struct store *s, int32_t i)
 {

@@ -65,6 +65,7 @@ int32_t store_parent(const struct store *s, int32_t i);	/* -1 for the genesis */
 const u256 *store_work(const struct store *s, int32_t i);
 int store_on_main(const struct store *s, int32_t i);
 int store_has_data(const struct store *s, int32_t i);
+size_t store_line_len(const struct store *s, int32_t i);	/* '\n' not counted; 0: no data */
 int store_failed(const struct store *s, int32_t i);
 /* The block line of entry i (no '\n'), appended to out; -1 when the store has no data for it. */
 int store_line(struct store *s, int32_t i, struct buf *out);
