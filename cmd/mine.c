@@ -1,5 +1,6 @@
 /* mine: find nonces for block lines or raw 160-hex headers, on every core */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,36 @@
 #include "cmdutil.h"
 #include "lines.h"
 #include "mine.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Ctrl-C: the workers stop, the progress line ends, and the signal kills us as it would have. */
+static void
+catch_interrupt(struct mine_opts *o)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, NULL);
+	o->interrupt = &interrupted;
+}
+
+static void
+die_interrupted(void)
+{
+	fflush(stdout);
+	signal(SIGINT, SIG_DFL);
+	raise(SIGINT);
+	exit(BU_EXIT_GAVEUP);
+}
 
 static void
 usage(int status)
@@ -32,16 +63,20 @@ mine_lines(const struct mine_opts *o, const char *path, int verbose)
 		return report_exit(&e, BU_EXIT_INVALID);
 	block_init(&b);
 	while ((got = lines_next(&r, &line, &len, &e)) > 0) {
-		struct mine_stats st = { 0, 0 };
+		struct mine_stats st = { 0, 0, 0 };
 		struct buf out = { 0 };
 
-		if (block_parse(&b, line, len, 1, &e) != 0 ||
-		    mine_block(o, &b, &out, &st, &e) != 0) {
+		if (block_parse(&b, line, len, 1, &e) != 0)
+			break;
+		rc = mine_block(o, &b, &out, &st, &e);
+		if (st.shown)
+			fputc('\n', stderr);
+		if (rc != 0) {
 			buf_free(&out);
+			if (interrupted)
+				die_interrupted();
 			break;
 		}
-		if (o->progress)
-			fputc('\n', stderr);
 		if (verbose)
 			fprintf(stderr, "mine: %s:%llu: %llu hashes in %.2f s, %.2f MH/s\n",
 			    r.name, (unsigned long long)r.lineno,
@@ -124,6 +159,7 @@ main(int argc, char *argv[])
 		    getenv("BLOCKUTILS_KERNEL"));
 	}
 	o.progress = !quiet && isatty(STDERR_FILENO);
+	catch_interrupt(&o);
 	rc = mine_lines(&o, argc ? argv[0] : "-", verbose);
 	if (close_stdout() != 0 && rc == 0)
 		rc = BU_EXIT_SYSTEM;
