@@ -61,6 +61,7 @@ mine_lines(const struct mine_opts *o, const char *path, int verbose)
 
 	if (lines_open(&r, path, MAXBLOCK_LIMIT, &e) != 0)
 		return report_exit(&e, BU_EXIT_INVALID);
+	r.torn_ok = 1;	/* a header typed or echoed in; chain files are chain-append's */
 	block_init(&b);
 	while ((got = lines_next(&r, &line, &len, &e)) > 0) {
 		struct mine_stats st = { 0, 0, 0 };
