@@ -65,6 +65,29 @@ check(struct mempool *m, struct chain *c, const struct tx *t, struct bu_err *e)
 	return rc;
 }
 
+/*
+ * A transfer that does not apply: when the pool holds another from the same
+ * sender with the same nonce, say which (Bitcoin Core's txn-mempool-conflict).
+ */
+static int
+conflict(const struct mempool *m, const struct transfer *tr, struct bu_err *e)
+{
+	struct bu_err pe;
+	struct tx t;
+	char hex[65];
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (tx_parse(&t, m->v[i].tok, m->v[i].n, &pe) == 0 && t.kind == TX_TRANSFER &&
+		    memcmp(t.u.tr.from, tr->from, 32) == 0 && t.u.tr.nonce == tr->nonce) {
+			bu_hex_rev(hex, m->v[i].id);
+			return bu_fail(e, BU_EXIT_INVALID, "txn-mempool-conflict",
+			    "the pool holds transfer %s from this sender with nonce %llu", hex,
+			    (unsigned long long)tr->nonce);
+		}
+	return -1;
+}
+
 int
 mempool_add(struct mempool *m, struct chain *c, const char *tok, size_t n,
     struct bu_err *e)
@@ -82,7 +105,7 @@ mempool_add(struct mempool *m, struct chain *c, const char *tok, size_t n,
 	if (m->n >= MEMPOOL_MAX)
 		return bu_fail(e, BU_EXIT_INVALID, "mempool-full", "the pool is full");
 	if (check(m, c, &t, e) != 0)
-		return -1;
+		return t.kind == TX_TRANSFER ? conflict(m, &t.u.tr, e) : -1;
 	if (m->n == m->cap) {
 		size_t ncap = m->cap ? 2 * m->cap : 64;
 		struct mtx *nv = realloc(m->v, ncap * sizeof *nv);

@@ -137,19 +137,38 @@ starts(const char *line, size_t len, const char *w)
 	return len >= n && memcmp(line, w, n) == 0;
 }
 
-/* The verdict on one submission: 0 accepted, 1 rejected (printed), -1 error. */
+/* Whether line is "WORD cmd ..." for one of the verdicts that mean the node has it. */
+static int
+took(const char *line, size_t len, const char *cmd)
+{
+	static const char *const ok[] = { "accepted", "side", "known" };
+	char w[32];
+	size_t i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		snprintf(w, sizeof w, "%s %s ", ok[i], cmd);
+		if (starts(line, len, w))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The verdict on one submission: 0 the node has it (accepted to its best
+ * chain, stored on a side branch, or known already), 1 rejected (printed),
+ * -1 error.
+ */
 static int
 verdict(struct client *cl, const char *cmd, FILE *out, struct bu_err *e)
 {
-	char acc[32], rej[32], *line;
+	char rej[32], *line;
 	size_t len;
 
-	snprintf(acc, sizeof acc, "accepted %s ", cmd);
 	snprintf(rej, sizeof rej, "reject %s ", cmd);
 	for (;;) {
 		if (client_recv(cl, &line, &len, e) != 0)
 			return -1;
-		if (starts(line, len, acc)) {
+		if (took(line, len, cmd)) {
 			fprintf(out, "%s\n", line);
 			return 0;
 		}

@@ -1,5 +1,6 @@
 /* node.c: the node's poll loop: connections, handshake, messages, relay, sync, peers */
 #include "node.h"
+#include "node_test.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,8 +43,8 @@
 #define NODE_SLICE_US 50	/* and at most this long (one line at least) */
 #define NODE_ALONE_US 5000	/* the slice of a peer that no other one waits beside */
 #define NODE_HELLO_LINE 4096	/* the line limit before hello */
-#define NODE_IN_TOTAL (32u << 20)	/* input buffered over every connection */
-#define NODE_OUT_TOTAL (32u << 20)	/* requests wait while this much is unsent to all peers */
+#define NODE_IN_TOTAL (24u << 20)	/* input buffered over every connection */
+#define NODE_OUT_TOTAL (24u << 20)	/* requests wait while this much is unsent to all peers */
 #define NODE_WRITE_MS 20000	/* a peer with output waiting must take some within this */
 #define NODE_NOHELLO_SCORE 25	/* an address, for each connection that said no hello */
 #define NODE_SCORES 1024	/* addresses scored before they said hello */
@@ -117,6 +118,7 @@ struct node {
 	int must_sync;		/* something goes out that needs the chain file synced */
 	int fatal;
 	struct bu_err fatal_e;
+	int64_t next_house_ms;	/* the next timers, dialing and chain file check */
 	struct nscore scores[NODE_SCORES];
 	size_t nscores, scorepos;
 	size_t inbuf, outbuf;	/* input buffered and output unsent over every connection */
@@ -1009,7 +1011,14 @@ block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const struct b
 			    (unsigned long)store_height(n->st, br->idx),
 			    r == BLK_SIDE ? "stored on a side branch" : "accepted", c->name);
 		if (c->client) {
-			sendf(c, "accepted block %s", hex);
+			sendf(c, "%s block %s", r == BLK_SIDE ? "side" : "accepted", hex);
+			n->must_sync = 1;
+		}
+		break;
+	case BLK_DUP:
+		node_log(n, 1, "block %s from %s: known", hex, c->name);
+		if (c->client) {
+			sendf(c, "known block %s", hex);
 			n->must_sync = 1;
 		}
 		break;
@@ -1026,7 +1035,6 @@ block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const struct b
 		if (!c->client && br->punish)
 			misbehave(n, c, NODE_BAN_SCORE, e->reason);
 		break;
-	case BLK_DUP:
 	case BLK_LOWWORK:
 	case BLK_LATER:
 		node_log(n, 1, "block %s from %s: %s", hex, c->name, e->reason);
@@ -1235,7 +1243,9 @@ on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 static void
 serve_getdata(struct node *n, struct conn *c)
 {
-	while (c->gqpos < c->gqn && c->st != C_CLOSED &&
+	size_t before = netout_pending(&c->out);
+
+	while (c->gqpos < c->gqn && c->st != C_CLOSED && n->outbuf < NODE_OUT_TOTAL &&
 	    netout_pending(&c->out) < NODE_OUT_BUDGET) {
 		if (c->gqblock) {
 			n->must_sync = 1;
@@ -1244,6 +1254,8 @@ serve_getdata(struct node *n, struct conn *c)
 		} else {
 			getdata_tx(n, c, c->gq[c->gqpos++]);
 		}
+		n->outbuf += netout_pending(&c->out) - before;
+		before = netout_pending(&c->out);
 	}
 	if (c->gqpos == c->gqn)
 		c->gqn = c->gqpos = 0;
@@ -1353,6 +1365,21 @@ on_mempool(struct node *n, struct conn *c)
 	}
 }
 
+/* The node's state in one line: cheap, whatever the chain's length. */
+static void
+on_getinfo(struct node *n, struct conn *c)
+{
+	const struct chain *ch = store_chain(n->st);
+	char tip[65], work[65];
+
+	bu_hex_rev(tip, ch->tip);
+	u256_hex(work, &ch->work);
+	sendf(c, "info chain=%s height=%lu tip=%s work=%s in=%d out=%d mempool=%lu agent=blockutils",
+	    ch->idhex, (unsigned long)ch->height, tip, work, count_conns(n, 0), count_conns(n, 1),
+	    (unsigned long)n->mp.n);
+	n->must_sync = 1;
+}
+
 static int
 is(const char *w, size_t wl, const char *name)
 {
@@ -1403,6 +1430,8 @@ on_line(struct node *n, struct conn *c, const char *line, size_t len)
 		on_addr(n, c, s, end);
 	else if (is(w, wl, "mempool") && s == end)
 		on_mempool(n, c);
+	else if (is(w, wl, "getinfo") && s == end)
+		on_getinfo(n, c);
 	else if (is(w, wl, "ping") && hex16(s, end) == 0)
 		sendf(c, "pong %.16s", s);
 	else if (is(w, wl, "pong") && hex16(s, end) == 0)
@@ -1446,7 +1475,7 @@ static void
 take_lines(struct node *n, struct conn *c)
 {
 	char *line;
-	size_t len;
+	size_t len, pend;
 	int k, lines = 0, alone = n->nbusy <= 1;
 	int64_t t0 = net_us(), slice = alone ? NODE_ALONE_US : NODE_SLICE_US;
 
@@ -1463,7 +1492,10 @@ take_lines(struct node *n, struct conn *c)
 			return;
 		}
 		c->partial_ms = buffered(c) > 0 ? n->ms : 0;
+		pend = netout_pending(&c->out);
 		on_line(n, c, line, len);
+		if (netout_pending(&c->out) > pend)
+			n->outbuf += netout_pending(&c->out) - pend;
 		serve_getdata(n, c);
 		lines++;
 	}
@@ -1706,37 +1738,71 @@ sync_now(struct node *n)
 		fail_with(n, &e);
 }
 
-int
-node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
+/* One pass of the loop: timers, poll (at most max_ms), serve, send. */
+static int
+pass(struct node *n, int max_ms, struct bu_err *e)
 {
-	int64_t next_ms = 0;
 	size_t k;
-	int got, busy;
+	int got, busy, wait;
 
-	while (!*stop && !n->fatal) {
-		n->ms = net_ms();
-		n->now = bu_now();
-		housekeeping(n, &next_ms);
-		k = build_pfds(n, &busy);
-		got = poll(n->pf, k, busy ? 0 : store_dirty(n->st) ? NODE_SYNC_IDLE_MS : NODE_POLL_MS);
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			return bu_fail(e, BU_EXIT_SYSTEM, "io", "poll: %s", strerror(errno));
-		}
-		n->ms = net_ms();
-		if (got == 0 && !busy && store_dirty(n->st))
-			sync_now(n);
-		serve(n, k);
-		if (!n->fatal)
-			flush_all(n);
-		free_closed(n);
+	n->ms = net_ms();
+	n->now = bu_now();
+	housekeeping(n, &n->next_house_ms);
+	k = build_pfds(n, &busy);
+	wait = busy ? 0 : store_dirty(n->st) ? NODE_SYNC_IDLE_MS : NODE_POLL_MS;
+	if ((got = poll(n->pf, k, wait < max_ms ? wait : max_ms)) < 0) {
+		if (errno == EINTR)
+			return 0;
+		return bu_fail(e, BU_EXIT_SYSTEM, "io", "poll: %s", strerror(errno));
 	}
+	n->ms = net_ms();
+	if (got == 0 && !busy && store_dirty(n->st))
+		sync_now(n);
+	serve(n, k);
+	if (!n->fatal)
+		flush_all(n);
+	free_closed(n);
 	if (n->fatal) {
 		*e = n->fatal_e;
 		return -1;
 	}
 	return 0;
+}
+
+int
+node_run(struct node *n, volatile sig_atomic_t *stop, struct bu_err *e)
+{
+	while (!*stop)
+		if (pass(n, NODE_POLL_MS, e) != 0)
+			return -1;
+	return 0;
+}
+
+int
+node_pass(struct node *n, int max_ms, struct bu_err *e)
+{
+	return pass(n, max_ms, e);
+}
+
+int
+node_attach(struct node *n, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	struct conn *c;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 || net_nonblock(fd) != 0 ||
+	    (c = conn_new(n, fd, 0, (struct sockaddr *)&ss, sl)) == NULL)
+		return -1;
+	send_hello(n, c);
+	return 0;
+}
+
+void
+node_forget_bans(struct node *n)
+{
+	bans_free(&n->bans);
+	n->nscores = 0;
 }
 
 /* ---- setup ---- */

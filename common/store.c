@@ -1449,6 +1449,14 @@ keep_side(struct store *s, int32_t i, int keep_mem)
 	x->flags &= (uint8_t)~(F_DATA | F_CHAIN);
 }
 
+static int
+is_zero(const unsigned char h[32])
+{
+	static const unsigned char zero[32];
+
+	return memcmp(h, zero, 32) == 0;
+}
+
 static enum blk_outcome
 block_in(struct store *s, const struct block *b, const char *line, size_t len, int forced,
     uint32_t source, unsigned char h[32], int *punish, struct bu_err *e)
@@ -1479,8 +1487,18 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 		return BLK_DUP;
 	}
 	if (i < 0) {
-		if ((parent = store_find(s, b->h.prev)) < 0) {
-			bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk", "the parent is unknown");
+		if ((parent = store_find(s, b->h.prev)) < 0 && is_zero(b->h.prev)) {
+			char id[65];
+
+			bu_hex_rev(id, h);
+			bu_fail(e, BU_EXIT_INVALID, "bad-chain",
+			    "the genesis block of chain %s; this node follows chain %s", id,
+			    s->chain.idhex);
+			return BLK_INVALID;
+		}
+		if (parent < 0) {
+			bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
+			    "the parent is unknown (blocks missing below it, or another chain)");
 			return BLK_ORPHAN;
 		}
 		if ((o = add_header(s, b, h, parent, forced, &i, punish, e)) != BLK_SIDE)

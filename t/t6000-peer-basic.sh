@@ -34,10 +34,20 @@ test_expect_success 'a block sent to one node reaches the other; both files veri
 	test_grep "block .* height=1 accepted" b/log
 '
 
-test_expect_success 'a block sent twice: the second is rejected as a duplicate' '
+test_expect_success 'a block sent twice: the second is known, exit 0; a whole chain pushed again too' '
 	two_nodes &&
-	test_expect_code 1 peer-send "$(node_addr b)" <b1.blk >out &&
-	test_grep "^rejected block duplicate" out
+	peer-send "$(node_addr b)" <b1.blk >out &&
+	test_grep "^known block $(sed "s/.* hash=\([0-9a-f]*\) .*/\1/" b1.blk)\$" out &&
+	peer-send "$(node_addr b)" <b/chain.blk >out &&
+	grep "^known block " out >known && test_cmp known out && test_line_count = 2 out
+'
+
+test_expect_success 'the genesis of another chain is refused as such, naming both chains' '
+	two_nodes &&
+	mkblock --genesis --powlimit 207fffff --name other --time 1699990000 </dev/null >og.raw &&
+	mine og.raw >og.blk &&
+	test_expect_code 1 peer-send "$(node_addr b)" <og.blk >out &&
+	test_grep "^rejected block bad-chain the genesis block of chain $(sed "s/.* hash=\([0-9a-f]*\) .*/\1/" og.blk); this node follows chain $(head -n 1 b/chain.blk | sed "s/.* hash=\([0-9a-f]*\) .*/\1/")\$" out
 '
 
 test_expect_success 'an invalid block is rejected with its reason word, exit 1' '
@@ -76,6 +86,16 @@ test_expect_success 'peer-send: a tx the ledger refuses is rejected' '
 	two_nodes &&
 	test_expect_code 1 peer-send "$(node_addr a)" <tx1 >out &&
 	test_grep "^rejected tx " out
+'
+
+test_expect_success 'a second transfer with a nonce the pool holds names the first' '
+	two_nodes &&
+	mktx -k miner -c a/chain.blk "$(mkkey -p other)" 7 >t1 &&
+	mktx -k miner -c a/chain.blk "$(mkkey -p other)" 8 >t2 &&
+	peer-send "$(node_addr a)" <t1 >out &&
+	id=$(sed "s/^accepted tx //" out) &&
+	test_expect_code 1 peer-send "$(node_addr a)" <t2 >out &&
+	test_grep "^rejected tx txn-mempool-conflict the pool holds transfer $id from this sender with nonce 1\$" out
 '
 
 test_expect_success 'blocks chain-append adds are noticed and relayed' '

@@ -112,7 +112,7 @@ test_expect_success 'chain-append X, then at once a peer-send of Y at the same h
 	chain-append v/chain.blk <x.blk >ack &&
 	test_line_count = 1 ack &&
 	peer-send "$(node_addr v)" <y.blk >out &&
-	test_grep "accepted block $(tip_hash y.blk)" out &&
+	test_grep "^side block $(tip_hash y.blk)\$" out &&
 	cat base.blk x.blk >expect &&
 	test_cmp expect v/chain.blk &&
 	node_stop v &&

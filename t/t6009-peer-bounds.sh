@@ -30,7 +30,7 @@ test_expect_success 'a client pushing them fills the side store up to its bound,
 	node_init v main.blk &&
 	node_start v &&
 	test_expect_code 1 peer-send "$(node_addr v)" <big.part >out &&
-	grep "^accepted block" out >stored &&
+	grep "^side block" out >stored &&
 	grep "^rejected block side-full" out >full &&
 	test_line_count -gt 400 stored &&
 	test_line_count -le 1024 stored &&

@@ -30,8 +30,14 @@ honest_served() {
 	test_wait_until 10 "grep -q \"\$(sed 's/.* hash=\\([0-9a-f]*\\) .*/\\1/' one.blk)\" v/chain.blk"
 }
 
-# under_ceiling: the node's peak memory so far
+# under_ceiling: the node's peak memory so far (not under ASan, whose
+# shadow memory and quarantine are not the node's)
 under_ceiling() {
+	if test_have_prereq SANITIZED
+	then
+		echo "# memory ceiling not checked: a sanitizer build" >&2
+		return 0
+	fi
 	peak=$(kib VmHWM) &&
 	echo "# peak RSS $peak KiB (ceiling $CEILING_KIB)" >&2 &&
 	test "$peak" -lt "$CEILING_KIB"
@@ -127,7 +133,7 @@ test_expect_success '64 addr messages of 1000 addresses: the loop does not stall
 		j=0 && printf "addr" &&
 		while test $j -lt 1000
 		do
-			printf " 10.%d.%d.%d:8433" $((i)) $((j / 250)) $((j % 250 + 1))
+			printf " 127.%d.%d.%d:9" $((i + 1)) $((j / 250)) $((j % 250 + 1))
 			j=$((j + 1))
 		done && echo && i=$((i + 1))
 	done >addrs.msg &&
