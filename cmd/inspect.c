@@ -162,7 +162,7 @@ emit(struct buf *o)
 {
 	if (o->oom)
 		fatal(BU_EXIT_SYSTEM, "out of memory");
-	if (fwrite(o->p, 1, o->n, stdout) != o->n)
+	if (o->n > 0 && fwrite(o->p, 1, o->n, stdout) != o->n)
 		fatal(BU_EXIT_SYSTEM, "standard output: write failed");
 	o->n = 0;
 	return 0;
