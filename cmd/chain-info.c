@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "chaininfo.h"
 #include "cmdutil.h"
@@ -181,19 +180,6 @@ balance(const struct args *a, struct chain *c)
 }
 
 static void
-when(struct buf *o, uint32_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char s[40];
-
-	if (gmtime_r(&tt, &tm) != NULL && strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
-		buf_fmt(o, "%lu (%s)", (unsigned long)t, s);
-	else
-		buf_fmt(o, "%lu", (unsigned long)t);
-}
-
-static void
 summary_text(struct buf *o, const struct chain *c, const struct chaininfo *ci,
     const struct chain_stats *s)
 {
@@ -206,9 +192,9 @@ summary_text(struct buf *o, const struct chain *c, const struct chaininfo *ci,
 	buf_str(o, "tip          ");
 	buf_hash(o, c->tip);
 	buf_str(o, "\ntime         ");
-	when(o, ci->time[ci->n - 1]);
+	time_for_people(o, ci->time[ci->n - 1]);
 	buf_str(o, "\nmtp          ");
-	when(o, chain_mtp(c));
+	time_for_people(o, chain_mtp(c));
 	buf_fmt(o, "\nbits         %08lx\n", (unsigned long)c->tip_bits);
 	buf_fmt(o, "difficulty   %.10g\n", compact_difficulty(c->tip_bits));
 	u256_dec(dec, &c->work);

@@ -11,9 +11,6 @@
 #include "merkle.h"
 #include "u256.h"
 
-static void height_text(struct buf *o, int64_t height);
-static void height_json(struct json *j, int64_t height);
-
 static const char *const kinds[] = { "params", "coinbase", "transfer", "data" };
 
 static void
@@ -91,18 +88,25 @@ line_text(struct buf *o, const char *indent, const char *name, struct span s)
 	buf_add(o, "\n", 1);
 }
 
-static void
-time_text(struct buf *o, const char *indent, uint32_t t)
+void
+time_for_people(struct buf *o, uint32_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	char s[40];
 
-	label(o, indent, "time");
 	if (gmtime_r(&tt, &tm) != NULL && strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
-		buf_fmt(o, "%lu (%s)\n", (unsigned long)t, s);
+		buf_fmt(o, "%lu (%s)", (unsigned long)t, s);
 	else
-		buf_fmt(o, "%lu\n", (unsigned long)t);
+		buf_fmt(o, "%lu", (unsigned long)t);
+}
+
+static void
+time_text(struct buf *o, const char *indent, uint32_t t)
+{
+	label(o, indent, "time");
+	time_for_people(o, t);
+	buf_add(o, "\n", 1);
 }
 
 /* Target, difficulty and work of bits, or why there are none. */
@@ -446,6 +450,25 @@ decode_block(struct buf *o, const struct block *b, size_t len, const struct wher
 	return block_text(o, b, len, hash, root, w);
 }
 
+static void
+height_text(struct buf *o, int64_t height)
+{
+	label(o, "  ", "height");
+	if (height >= 0)
+		buf_fmt(o, "%lld\n", (long long)height);
+	else
+		buf_str(o, "unknown (no parent read before it)\n");
+}
+
+static void
+height_json(struct json *j, int64_t height)
+{
+	if (height >= 0)
+		json_int(j, "height", height);
+	else
+		json_null(j, "height");
+}
+
 void
 decode_header(struct buf *o, const struct header *h, int64_t height, const struct where *w)
 {
@@ -593,25 +616,6 @@ decode_proof(struct buf *o, const struct proof *p, int bitcoin, const struct whe
 	else
 		proof_text(o, p, &f, w);
 	return !f.ok;
-}
-
-static void
-height_text(struct buf *o, int64_t height)
-{
-	label(o, "  ", "height");
-	if (height >= 0)
-		buf_fmt(o, "%lld\n", (long long)height);
-	else
-		buf_str(o, "unknown (no parent read before it)\n");
-}
-
-static void
-height_json(struct json *j, int64_t height)
-{
-	if (height >= 0)
-		json_int(j, "height", height);
-	else
-		json_null(j, "height");
 }
 
 static void

@@ -36,6 +36,8 @@ void tx_json(struct json *j, const char *key, const struct tx *t);
 void tx_text(struct buf *out, const struct tx *t, const char *indent);
 /* A text field: as a string for people (U+FFFD where it is not UTF-8), and exact, its bytes in hex as KEY_hex. */
 void text_json(struct json *j, const char *key, struct span s);
+/* "1700000000 (2023-11-14 22:13:20 UTC)" */
+void time_for_people(struct buf *out, uint32_t t);
 /* Escaped canonical text, unescaped and quoted for a terminal: "a\tb", \xNN for non-UTF-8. */
 void text_for_people(struct buf *out, const char *escaped, size_t n);
 
