@@ -39,8 +39,13 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 1 || argc > 2)
+	if (argc < 1 || argc > 2) {
+		if (argc < 1)
+			usage_why("no chain file given");
+		else
+			usage_why("a chain file and one input file, not %d operands", argc);
 		usage(2);
+	}
 	rc = chain_append(argv[0], argc == 2 ? argv[1] : "-", now_or_exit(), ack, stderr, &e);
 	if (rc != 0)
 		return report_exit(&e, BU_EXIT_NOTTIP);

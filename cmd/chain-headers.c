@@ -40,8 +40,10 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	chain_opts_check(&o);
-	if (argc > 1)
+	if (argc > 1) {
+		usage_why("one chain file, not %d", argc);
 		usage(2);
+	}
 	o.now = now_or_exit();
 	if (headerfile_write(&o, argc ? argv[0] : "-", stdout, &e) != 0)
 		rc = report_exit(&e, BU_EXIT_INVALID);

@@ -149,8 +149,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1)
+	if (argc > 1) {
+		usage_why("one input file, not %d", argc);
 		usage(2);
+	}
 	if (kname != NULL) {
 		o.kernel = grind_find(kname);
 		if (o.kernel == NULL || !o.kernel->supported())

@@ -67,8 +67,10 @@ main(int argc, char *argv[])
 		free(q);
 		return close_stdout() ? BU_EXIT_SYSTEM : rc;
 	}
-	if (argc < 1)
+	if (argc < 1) {
+		usage_why("no chain file given");
 		usage(2);
+	}
 	for (i = 1; i < argc; i++)
 		q[nq++] = (struct prove_query){ PQ_TXID, argv[i] };
 	o.now = now_or_exit();

@@ -78,8 +78,10 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	chain_opts_check(&o);
-	if (argc < 1)
+	if (argc < 1) {
+		usage_why("no header file given");
 		usage(2);
+	}
 	o.now = now_or_exit();
 	bad = argc > 1 ? proofcheck_run(&o, argv[0], argv + 1, (size_t)argc - 1, each, &out, &e) :
 	    proofcheck_run(&o, argv[0], stdin_only, 1, each, &out, &e);

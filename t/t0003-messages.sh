@@ -36,7 +36,12 @@ test_expect_success 'a usage error says what was wrong before the synopsis' '
 	test_grep "^peer-send: no node address given" err &&
 	test_expect_code 2 balances 2>err && test_grep "^balances: no chain file given\$" err &&
 	test_expect_code 2 mkkey 2>err && test_grep "^mkkey: no key file given\$" err &&
-	test_expect_code 2 peer-listen 2>err && test_grep "^peer-listen: no data directory given\$" err
+	test_expect_code 2 peer-listen 2>err && test_grep "^peer-listen: no data directory given\$" err &&
+	test_expect_code 2 chain-append 2>err && test_grep "^chain-append: no chain file given\$" err &&
+	test_expect_code 2 prove 2>err && test_grep "^prove: no chain file given\$" err &&
+	test_expect_code 2 verify-proof 2>err && test_grep "^verify-proof: no header file given\$" err &&
+	test_expect_code 2 mine a b 2>err && test_grep "^mine: one input file, not 2\$" err &&
+	test_expect_code 2 chain-headers a b 2>err && test_grep "^chain-headers: one chain file, not 2\$" err
 '
 
 test_expect_success 'a directory given as a key file is named a directory' '
