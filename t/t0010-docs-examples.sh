@@ -10,6 +10,7 @@ EX="bash $TEST_DIRECTORY/lib-examples.bash"
 command -v bash >/dev/null && command -v setsid >/dev/null && command -v timeout >/dev/null &&
 	test_set_prereq BASH
 command -v jq >/dev/null && test_set_prereq JQ
+command -v shellcheck >/dev/null && test_set_prereq SHELLCHECK
 
 # The inputs a page may name without making them: the Bitcoin files of the
 # source tree (t/t3000, and regtest's first blocks), under their own names.
@@ -20,7 +21,7 @@ fixtures() {
 # run_examples FILE DIR: extract FILE's examples into DIR and run them
 # there in a session of their own, each command stopping the run if it
 # fails (set -eu -o pipefail); fail when one does, when they leave a
-# process running, or when output they show has no line of that shape.
+# process running, or when output they show is like no line printed.
 run_examples() {
 	$EX extract "$1" "$2" &&
 	(
@@ -60,34 +61,37 @@ test_expect_success BASH 'the extractor: commands, continued lines, shown output
 
 	    $ X=$(echo one |
 	        tr o O)
-	    $ echo "$X two=2"
-	    One two=9
+	    $ echo "$X two=2 hash=ab12"
+	    One two=2 hash=...
 	    $ for i in 1 2; do
 	        echo "n=$i"
 	      done
-	    n=5
+	    n=2
 	Prose again, not output.
 	EOF
 	$EX extract page d &&
 	test_must_be_empty d/expect.1 &&
-	test_grep "^One two=9\$" d/expect.2 &&
-	test_grep "^n=5\$" d/expect.3 &&
+	test_grep "^One two=2 hash=...\$" d/expect.2 &&
+	test_grep "^n=2\$" d/expect.3 &&
 	test_grep -v "Prose" d/expect.3 &&
 	(cd d && bash script.bash) &&
 	$EX check d
 '
 
-test_expect_success BASH 'the check fails for an unset variable, a failing command, a wrong output' '
+test_expect_success BASH 'the check fails for an unset variable, a failing command, a wrong key or number' '
 	printf "    \$ echo \"\$FRIEND\"\n" >unset &&
 	$EX extract unset u && test_must_fail bash u/script.bash 2>err &&
 	test_grep "FRIEND: unbound variable" err &&
 	printf "    \$ false | cat\n    \$ echo reached\n" >fails &&
 	$EX extract fails f && (cd f && test_must_fail bash script.bash >out) &&
 	test_must_be_empty f/out &&
-	printf "    \$ echo ok height=1\n    ok weight=1\n" >wrong &&
+	printf "    \$ echo ok height=1 hash=ab\n    ok weight=1 hash=...\n    ok height=2 hash=...\n" >wrong &&
 	$EX extract wrong w && (cd w && bash script.bash) &&
 	test_must_fail $EX check w >out &&
-	test_grep "shows \"ok weight=1\"" out
+	test_grep "shows \"ok weight=1 hash=...\", but no line printed is like it" out &&
+	test_grep "shows \"ok height=2 hash=...\"" out &&
+	printf "    \$ echo ok height=1 hash=ab\n    ok height=1 hash=cd...\n" >right &&
+	$EX extract right r && (cd r && bash script.bash) && $EX check r
 '
 
 test_expect_success BASH 'a run that leaves a process behind fails' '
@@ -139,6 +143,15 @@ test_expect_success BASH,JQ 'every page with a section-1 command has run above' 
 		name=${page##*/} &&
 		grep -q "^page_test $name \|blockutils-chain.5 run" "$TEST_DIRECTORY/t0010-docs-examples.sh" ||
 		{ echo "$name: no test runs its examples"; return 1; }
+	done
+'
+
+test_expect_success BASH,MANDOC,SHELLCHECK 'the examples are shellcheck clean (warnings and errors)' '
+	for f in "$SRCDIR/README" "$SRCDIR"/man/*.[157]; do
+		d=sc-${f##*/} &&
+		$EX extract "$f" "$d" &&
+		shellcheck -s bash -S warning "$d/script.bash" >"$d/lint" ||
+		{ echo "${f##*/}:"; cat "$d/lint"; return 1; }
 	done
 '
 
