@@ -29,14 +29,14 @@ run(struct client *cl, enum mode m, FILE *out, struct bu_err *e)
 	}
 }
 
+/* One request a run: *given is the option that chose *m so far. */
 static void
-set_mode(enum mode *m, enum mode want, const char *opt)
+set_mode(enum mode *m, const char **given, enum mode want, const char *opt)
 {
-	static const char *const names[] = { "", "--chain", "--mempool", "--peers", "--ping" };
-
-	if (*m != SUBMIT && *m != want)
-		usage_error("%s and %s exclude each other: one request a run", names[*m], opt);
+	if (*given != NULL && *m != want)
+		usage_error("%s and %s exclude each other: one request a run", *given, opt);
 	*m = want;
+	*given = opt;
 }
 
 int
@@ -53,6 +53,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	enum mode m = SUBMIT;
+	const char *given = NULL;
 	struct client cl;
 	struct bu_err e;
 	FILE *out = stdout;
@@ -62,10 +63,10 @@ main(int argc, char *argv[])
 	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "qt:h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'C': set_mode(&m, CHAIN, "--chain"); break;
-		case 'M': set_mode(&m, MEMPOOL, "--mempool"); break;
-		case 'P': set_mode(&m, PEERS, "--peers"); break;
-		case 'G': set_mode(&m, PING, "--ping"); break;
+		case 'C': set_mode(&m, &given, CHAIN, "--chain"); break;
+		case 'M': set_mode(&m, &given, MEMPOOL, "--mempool"); break;
+		case 'P': set_mode(&m, &given, PEERS, "--peers"); break;
+		case 'G': set_mode(&m, &given, PING, "--ping"); break;
 		case 't': opt_u64_or_exit("--timeout", optarg, 1, 3600, &t); break;
 		case 'q':
 			if ((out = fopen("/dev/null", "w")) == NULL)
