@@ -1,7 +1,8 @@
 # blockutils: plain make; `make`, `make test`, `make check`, `make bench`, `make install`,
-# `make fuzz` (clang, libFuzzer), `make stress` (not part of make test)
+# `make fuzz` (clang, libFuzzer), `make stress` (not part of make test), `make uninstall`
 PREFIX   ?= /usr/local
 MANDIR   ?= $(PREFIX)/share/man
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR  ?=
 B        ?= build
 CC       ?= cc
@@ -86,11 +87,22 @@ bench: all
 	@for s in t/bench/[0-9]*.sh; do BU_BUILD=$(CURDIR)/$(B) sh $$s || exit 1; done
 
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR)
 	cp $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	cp $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	cp $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	cp $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	cp completion/blockutils $(DESTDIR)$(COMPDIR)/blockutils
+	for t in $(CMDS); do ln -sf blockutils $(DESTDIR)$(COMPDIR)/$$t || exit 1; done
+
+# Only what install put there; the directories stay (others may share them).
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(CMDS))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
+	rm -f $(DESTDIR)$(COMPDIR)/blockutils $(addprefix $(DESTDIR)$(COMPDIR)/,$(CMDS))
 
 lint:
 	mandoc -Tlint -W warning $(MAN1) $(MAN5) $(MAN7)
@@ -98,5 +110,5 @@ lint:
 clean:
 	rm -rf build build-san $(FB)
 
-.PHONY: all test check fuzz fuzz-build stress bench install lint clean
+.PHONY: all test check fuzz fuzz-build stress bench install uninstall lint clean
 .SECONDARY:

@@ -1,5 +1,6 @@
 /* mine: find nonces for block lines or raw 160-hex headers, on every core */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,36 @@
 #include "cmdutil.h"
 #include "lines.h"
 #include "mine.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Ctrl-C: the workers stop, the progress line ends, and the signal kills us as it would have. */
+static void
+catch_interrupt(struct mine_opts *o)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;
+	sigaction(SIGINT, &sa, NULL);
+	o->interrupt = &interrupted;
+}
+
+static void
+die_interrupted(void)
+{
+	fflush(stdout);
+	signal(SIGINT, SIG_DFL);
+	raise(SIGINT);
+	exit(BU_EXIT_GAVEUP);
+}
 
 static void
 usage(int status)
@@ -30,18 +61,23 @@ mine_lines(const struct mine_opts *o, const char *path, int verbose)
 
 	if (lines_open(&r, path, MAXBLOCK_LIMIT, &e) != 0)
 		return report_exit(&e, BU_EXIT_INVALID);
+	r.torn_ok = 1;	/* a header typed or echoed in; chain files are chain-append's */
 	block_init(&b);
 	while ((got = lines_next(&r, &line, &len, &e)) > 0) {
-		struct mine_stats st = { 0, 0 };
+		struct mine_stats st = { 0, 0, 0 };
 		struct buf out = { 0 };
 
-		if (block_parse(&b, line, len, 1, &e) != 0 ||
-		    mine_block(o, &b, &out, &st, &e) != 0) {
+		if (block_parse(&b, line, len, 1, &e) != 0)
+			break;
+		rc = mine_block(o, &b, &out, &st, &e);
+		if (st.shown)
+			fputc('\n', stderr);
+		if (rc != 0) {
 			buf_free(&out);
+			if (interrupted)
+				die_interrupted();
 			break;
 		}
-		if (o->progress)
-			fputc('\n', stderr);
 		if (verbose)
 			fprintf(stderr, "mine: %s:%llu: %llu hashes in %.2f s, %.2f MH/s\n",
 			    r.name, (unsigned long long)r.lineno,
@@ -74,7 +110,7 @@ main(int argc, char *argv[])
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct mine_opts o = { .stride = 1 };
@@ -83,7 +119,7 @@ main(int argc, char *argv[])
 	int ch, quiet = 0, verbose = 0, rc;
 	uint64_t v;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	o.threads = ncpu > 0 ? (unsigned)ncpu : 1;
 	while ((ch = getopt_long(argc, argv, "j:qvh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -106,14 +142,17 @@ main(int argc, char *argv[])
 		case 'k': kname = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'v': verbose = 1; break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc > 1)
+	if (argc > 1) {
+		usage_why("one input file, not %d", argc);
 		usage(2);
+	}
 	if (kname != NULL) {
 		o.kernel = grind_find(kname);
 		if (o.kernel == NULL || !o.kernel->supported())
@@ -123,6 +162,7 @@ main(int argc, char *argv[])
 		    getenv("BLOCKUTILS_KERNEL"));
 	}
 	o.progress = !quiet && isatty(STDERR_FILENO);
+	catch_interrupt(&o);
 	rc = mine_lines(&o, argc ? argv[0] : "-", verbose);
 	if (close_stdout() != 0 && rc == 0)
 		rc = BU_EXIT_SYSTEM;

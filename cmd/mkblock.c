@@ -11,7 +11,8 @@
 #include "state.h"
 
 enum { O_NAME = 256, O_SPACING, O_RETARGET, O_POWLIMIT, O_SUBSIDY, O_HALVING,
-	O_MATURITY, O_MAXBLOCK, O_BITS, O_TIME, O_VERSION, O_EXTRA, O_COINBASE };
+	O_MATURITY, O_MAXBLOCK, O_BITS, O_TIME, O_HVERSION, O_VERSION_OLD, O_EXTRA,
+	O_COINBASE };
 
 static void
 usage(int status)
@@ -19,9 +20,10 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: mkblock --genesis [-d] [--name text] [--spacing n] [--retarget n]\n"
 	    "               [--powlimit bits] [--subsidy n] [--halving n] [--maturity n]\n"
-	    "               [--maxblock n] [--bits bits] [--time t] [--version n] [file]\n"
+	    "               [--maxblock n] [--bits bits] [--time t] [--header-version n]\n"
+	    "               [file]\n"
 	    "       mkblock -c chain --coinbase account [-dk] [--extra hex] [--time t]\n"
-	    "               [--version n] [file]\n");
+	    "               [--header-version n] [file]\n");
 	exit(status);
 }
 
@@ -133,6 +135,23 @@ genesis_option(struct args *a, int ch, const char *arg)
 	return 1;
 }
 
+/*
+ * --version alone prints the version, as in every tool; --version=N and
+ * --version N, the old spelling of --header-version, still set the header's.
+ */
+static void
+old_version(struct args *a, int argc, char *argv[])
+{
+	const char *n = optarg;
+
+	if (n == NULL && optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9' &&
+	    strspn(argv[optind], "0123456789") == strlen(argv[optind]))
+		n = argv[optind++];
+	if (n == NULL)
+		print_version();
+	a->g.version = a->n.version = opt_u32("--header-version", n, 0);
+}
+
 static void
 parse(int argc, char *argv[], struct args *a)
 {
@@ -152,7 +171,8 @@ parse(int argc, char *argv[], struct args *a)
 		{ "maxblock", required_argument, NULL, O_MAXBLOCK },
 		{ "bits", required_argument, NULL, O_BITS },
 		{ "time", required_argument, NULL, O_TIME },
-		{ "version", required_argument, NULL, O_VERSION },
+		{ "header-version", required_argument, NULL, O_HVERSION },
+		{ "version", optional_argument, NULL, O_VERSION_OLD },
 		{ "extra", required_argument, NULL, O_EXTRA },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -178,8 +198,11 @@ parse(int argc, char *argv[], struct args *a)
 			a->n.time = a->g.time;
 			a->time_set = 1;
 			break;
-		case O_VERSION:
-			a->g.version = a->n.version = opt_u32("--version", optarg, 0);
+		case O_HVERSION:
+			a->g.version = a->n.version = opt_u32("--header-version", optarg, 0);
+			break;
+		case O_VERSION_OLD:
+			old_version(a, argc, argv);
 			break;
 		case O_EXTRA:
 			if (strlen(optarg) % 2 || strspn(optarg, "0123456789abcdef") != strlen(optarg))
@@ -190,10 +213,29 @@ parse(int argc, char *argv[], struct args *a)
 		default: usage(2);
 		}
 	}
-	if (argc - optind > 1 || a->gen == (a->chainpath != NULL))
+	if (a->gen == (a->chainpath != NULL)) {
+		usage_why(a->gen ? "--genesis and -c exclude each other" :
+		    "give --genesis to start a chain, or -c chain to build on one");
 		usage(2);
+	}
+	if (argc - optind > 1) {
+		usage_why("one input file, not %d", argc - optind);
+		usage(2);
+	}
 	if (argc - optind == 1)
 		a->path = argv[optind];
+}
+
+/* Before any work is done on it: a block no verifier would take yet (SPEC 4, rule 4). */
+static void
+refuse_future(uint32_t t)
+{
+	int64_t now = now_or_exit();
+
+	if ((int64_t)t > now + MAX_FUTURE)
+		fatal(BU_EXIT_INVALID, "time-too-new: --time %lu is %lld seconds after the clock "
+		    "(at most %d): no verifier would take the block yet", (unsigned long)t,
+		    (long long)((int64_t)t - now), MAX_FUTURE);
 }
 
 int
@@ -211,8 +253,10 @@ main(int argc, char *argv[])
 	};
 	struct bu_err e;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	parse(argc, argv, &a);
+	if (a.time_set)
+		refuse_future(a.g.time);
 	if (a.gen) {
 		if (a.have_cb || a.n.skip_invalid || strcmp(a.n.extra, "") != 0)
 			usage_error("--coinbase, --extra and -k build on a chain (-c), not a genesis");
@@ -226,7 +270,7 @@ main(int argc, char *argv[])
 		return genesis(&a.g, a.bits_set, a.data, a.path);
 	}
 	if (!a.have_cb)
-		usage_error("-c needs --coinbase account");
+		usage_error("-c needs --coinbase account: the account the block's coinbase pays");
 	if (a.gonly != NULL)
 		usage_error("%s sets a genesis parameter; the chain's own apply with -c", a.gonly);
 	return next(a.chainpath, &a.n, a.data, a.path);

@@ -18,23 +18,34 @@ usage(int status)
 int
 main(int argc, char *argv[])
 {
+	static const struct option longopts[] = {
+		{ "print", no_argument, NULL, 'p' },
+		OPT_COMMON,
+		{ NULL, 0, NULL, 0 },
+	};
 	unsigned char pub[32], sec[32];
 	char hex[65];
 	struct bu_err e;
 	int ch, print = 0;
 
-	bu_setprogname(argv[0]);
-	while ((ch = getopt(argc, argv, "ph")) != -1) {
+	cmd_init(argv);
+	while ((ch = getopt_long(argc, argv, "ph", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': print = 1; break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 1)
+	if (argc != 1) {
+		if (argc == 0)
+			usage_why("no key file given");
+		else
+			usage_why("one key file, not %d", argc);
 		usage(2);
+	}
 	if (print ? keyfile_read(argv[0], sec, pub, &e) : keyfile_create(argv[0], pub, &e))
 		return report_exit(&e, BU_EXIT_INVALID);
 	OPENSSL_cleanse(sec, sizeof sec);

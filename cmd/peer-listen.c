@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmdutil.h"
+#include "net.h"
 #include "node.h"
 
 static volatile sig_atomic_t stop;
@@ -36,6 +37,30 @@ push(const char **list, size_t *n, const char *v, const char *opt)
 	list[(*n)++] = v;
 }
 
+/* -l takes a host alone: the port is -p's, the same for every listening address. */
+static const char *
+listen_arg(const char *v)
+{
+	const char *c = strchr(v, ':');
+
+	if (v[0] == '[' || (c != NULL && strchr(c + 1, ':') == NULL))
+		usage_error("-l '%s': give the address alone (127.0.0.1, ::1); the port is -p's",
+		    v);
+	return v;
+}
+
+/* A peer's address is checked now, not dialled (and written to the peers file) broken. */
+static const char *
+peer_arg(const char *v, const char *opt)
+{
+	char host[256], port[8];
+	struct bu_err e;
+
+	if (net_split(v, NULL, host, sizeof host, port, sizeof port, &e) != 0)
+		usage_error("%s %s", opt, e.msg);
+	return v;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -52,7 +77,7 @@ main(int argc, char *argv[])
 		{ "bantime", required_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct node_opts o = { .port = NODE_DEFAULT_PORT, .max_in = 32, .max_out = 8,
@@ -63,17 +88,17 @@ main(int argc, char *argv[])
 	uint64_t v;
 	int ch, rc;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "l:p:qvh", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'l': push(o.listen, &o.nlisten, optarg, "--listen"); break;
+		case 'l': push(o.listen, &o.nlisten, listen_arg(optarg), "--listen"); break;
 		case 'p':
 			opt_u64_or_exit("--port", optarg, 0, 65535, &v);
 			o.port = optarg;
 			break;
 		case 'P': o.portfile = optarg; break;
-		case 'c': push(o.connect, &o.nconnect, optarg, "--connect"); break;
-		case 'a': push(o.addnode, &o.naddnode, optarg, "--addnode"); break;
+		case 'c': push(o.connect, &o.nconnect, peer_arg(optarg, "--connect"), "--connect"); break;
+		case 'a': push(o.addnode, &o.naddnode, peer_arg(optarg, "--addnode"), "--addnode"); break;
 		case 's': push(o.seed, &o.nseed, optarg, "--seed"); break;
 		case 'I': opt_u64_or_exit("--max-in", optarg, 0, NODE_MAXIN, &v); o.max_in = (unsigned)v; break;
 		case 'O': opt_u64_or_exit("--max-out", optarg, 0, NODE_MAXOUT, &v); o.max_out = (unsigned)v; break;
@@ -81,12 +106,18 @@ main(int argc, char *argv[])
 		case 'B': opt_u64_or_exit("--bantime", optarg, 1, UINT32_MAX, &v); o.bantime = (int64_t)v; break;
 		case 'q': o.verbosity = -1; break;
 		case 'v': o.verbosity = 1; break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
 	}
-	if (argc - optind != 1)
+	if (argc - optind != 1) {
+		if (argc == optind)
+			usage_why("no data directory given");
+		else
+			usage_why("one data directory, not %d", argc - optind);
 		usage(2);
+	}
 	o.dir = argv[optind];
 	now_or_exit();
 	memset(&sa, 0, sizeof sa);

@@ -29,6 +29,16 @@ run(struct client *cl, enum mode m, FILE *out, struct bu_err *e)
 	}
 }
 
+/* One request a run: *given is the option that chose *m so far. */
+static void
+set_mode(enum mode *m, const char **given, enum mode want, const char *opt)
+{
+	if (*given != NULL && *m != want)
+		usage_error("%s and %s exclude each other: one request a run", *given, opt);
+	*m = want;
+	*given = opt;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -39,34 +49,41 @@ main(int argc, char *argv[])
 		{ "ping", no_argument, NULL, 'G' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	enum mode m = SUBMIT;
+	const char *given = NULL;
 	struct client cl;
 	struct bu_err e;
 	FILE *out = stdout;
 	uint64_t t = 10;
 	int ch, rc;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "qt:h", longopts, NULL)) != -1) {
 		switch (ch) {
-		case 'C': m = CHAIN; break;
-		case 'M': m = MEMPOOL; break;
-		case 'P': m = PEERS; break;
-		case 'G': m = PING; break;
+		case 'C': set_mode(&m, &given, CHAIN, "--chain"); break;
+		case 'M': set_mode(&m, &given, MEMPOOL, "--mempool"); break;
+		case 'P': set_mode(&m, &given, PEERS, "--peers"); break;
+		case 'G': set_mode(&m, &given, PING, "--ping"); break;
 		case 't': opt_u64_or_exit("--timeout", optarg, 1, 3600, &t); break;
 		case 'q':
 			if ((out = fopen("/dev/null", "w")) == NULL)
 				fatal(BU_EXIT_SYSTEM, "/dev/null: cannot open");
 			break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
 	}
-	if (argc - optind != 1)
+	if (argc - optind != 1) {
+		if (argc == optind)
+			usage_why("no node address given (host:port)");
+		else
+			usage_why("one node address (host:port), not %d", argc - optind);
 		usage(2);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	if (client_open(&cl, argv[optind], (int)t * 1000, &e) != 0) {
 		client_close(&cl);

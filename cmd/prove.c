@@ -31,7 +31,7 @@ main(int argc, char *argv[])
 		{ "data", required_argument, NULL, 'd' },
 		{ "digest", required_argument, NULL, 'D' },
 		{ "txids", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct chain_opts o = { 0 };
@@ -41,7 +41,7 @@ main(int argc, char *argv[])
 	size_t nq = 0;
 	int ch, i, rc;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	if ((q = calloc((size_t)argc, sizeof *q)) == NULL)
 		fatal(BU_EXIT_SYSTEM, "out of memory");
 	while ((ch = getopt_long(argc, argv, "c:f:d:D:t:h", longopts, NULL)) != -1) {
@@ -51,6 +51,7 @@ main(int argc, char *argv[])
 		case 'd': q[nq++] = (struct prove_query){ PQ_DATA, optarg }; break;
 		case 'D': q[nq++] = (struct prove_query){ PQ_DIGEST, optarg }; break;
 		case 't': txids = optarg; break;
+		case OPT_VERSION: print_version();
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
@@ -66,8 +67,10 @@ main(int argc, char *argv[])
 		free(q);
 		return close_stdout() ? BU_EXIT_SYSTEM : rc;
 	}
-	if (argc < 1)
+	if (argc < 1) {
+		usage_why("no chain file given");
 		usage(2);
+	}
 	for (i = 1; i < argc; i++)
 		q[nq++] = (struct prove_query){ PQ_TXID, argv[i] };
 	o.now = now_or_exit();

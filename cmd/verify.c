@@ -6,18 +6,94 @@
 
 #include "chainfile.h"
 #include "cmdutil.h"
+#include "json.h"
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: verify [-Hq] [--chain bitcoin | regtest] [--from height] [file ...]\n");
+	    "usage: verify [-Hq] [--json] [--chain bitcoin | regtest] [--from height]\n"
+	    "              [file ...]\n");
 	exit(status);
+}
+
+static void
+emit_json(struct buf *out)
+{
+	if (out->oom)
+		fatal(BU_EXIT_SYSTEM, "out of memory");
+	fwrite(out->p, 1, out->n, stdout);
+	buf_free(out);
+}
+
+/* --json: the summary as one object. */
+static void
+json_summary(const char *path, const struct chain *c)
+{
+	struct buf out = { 0 };
+	struct json j;
+	char work[65];
+
+	json_start(&j, &out);
+	json_cstr(&j, "file", path);
+	json_bool(&j, "ok", 1);
+	json_num(&j, "height", c->height);
+	json_hash(&j, "hash", c->tip);
+	u256_hex(work, &c->work);
+	json_cstr(&j, "work", work);
+	json_num(&j, "txs", c->ntx);
+	json_cstr(&j, "chain", c->idhex);
+	json_finish(&j);
+	emit_json(&out);
+}
+
+/* --json: a failure as one object, besides its message on standard error. */
+static void
+json_failure(const char *path, const struct bu_err *e)
+{
+	struct buf out = { 0 };
+	struct json j;
+
+	json_start(&j, &out);
+	json_cstr(&j, "file", path);
+	json_bool(&j, "ok", 0);
+	if (e->line > 0)
+		json_num(&j, "line", e->line);
+	else
+		json_null(&j, "line");
+	if (e->height >= 0)
+		json_int(&j, "height", e->height);
+	else
+		json_null(&j, "height");
+	json_cstr(&j, "reason", e->reason);
+	json_cstr(&j, "message", e->msg);
+	json_finish(&j);
+	emit_json(&out);
+}
+
+static void
+summary(const char *path, const struct chain *c, int named, int json)
+{
+	if (json) {
+		json_summary(path, c);
+		return;
+	}
+	if (named)
+		printf("%s: ", path);
+	print_summary(c);
+}
+
+static int
+failure(const char *path, const struct bu_err *e, int json)
+{
+	if (json)
+		json_failure(path, e);
+	return report_exit(e, BU_EXIT_INVALID);
 }
 
 /* Each file is a chain of its own; the status is the worst of them. */
 static int
-verify_one(const struct chain_opts *o, const char *path, int quiet, int named)
+verify_one(const struct chain_opts *o, const char *path, int quiet, int named, int json)
 {
 	struct chain c;
 	struct bu_err e;
@@ -25,14 +101,13 @@ verify_one(const struct chain_opts *o, const char *path, int quiet, int named)
 
 	chain_init(&c, o);
 	if (chain_walk(&c, path, NULL, NULL, &e) != 0) {
-		rc = report_exit(&e, BU_EXIT_INVALID);
+		rc = failure(path, &e, json);
 	} else if (c.empty) {
-		fprintf(stderr, "verify: %s: no blocks\n", path);
-		rc = BU_EXIT_INVALID;
+		bu_fail(&e, BU_EXIT_INVALID, "no-blocks", "no blocks");
+		e.file = path;
+		rc = failure(path, &e, json);
 	} else if (!quiet) {
-		if (named)
-			printf("%s: ", path);
-		print_summary(&c);
+		summary(path, &c, named, json);
 	}
 	chain_free(&c);
 	return rc;
@@ -46,13 +121,14 @@ main(int argc, char *argv[])
 		{ "from", required_argument, NULL, 'f' },
 		{ "headers-only", no_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'J' },
+		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct chain_opts o = { 0 };
-	int ch, i, rc, quiet = 0, status = 0;
+	int ch, i, rc, quiet = 0, json = 0, status = 0;
 
-	bu_setprogname(argv[0]);
+	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "c:f:Hqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -67,6 +143,10 @@ main(int argc, char *argv[])
 		case 'q':
 			quiet = 1;
 			break;
+		case 'J':
+			json = 1;
+			break;
+		case OPT_VERSION: print_version();
 		case 'h':
 			usage(0);
 			break;
@@ -79,9 +159,9 @@ main(int argc, char *argv[])
 	chain_opts_check(&o);
 	o.now = now_or_exit();
 	if (argc == 0)
-		status = verify_one(&o, "-", quiet, 0);
+		status = verify_one(&o, "-", quiet, 0, json);
 	for (i = 0; i < argc; i++) {
-		rc = verify_one(&o, argv[i], quiet, argc > 1);
+		rc = verify_one(&o, argv[i], quiet, argc > 1, json);
 
 		if (rc > status)
 			status = rc;

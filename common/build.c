@@ -65,6 +65,7 @@ toks_read_data(struct toks *t, const char *path, struct bu_err *e)
 
 	if (lines_open(&r, path, MAXBLOCK_LIMIT, e) != 0)
 		return -1;
+	r.torn_ok = 1;
 	while ((got = lines_next(&r, &line, &len, e)) > 0)
 		if (toks_add_data(t, line, len, e) != 0)
 			break;
@@ -205,6 +206,7 @@ read_txs(struct chain *c, const char *path, int data, int skip, struct toks *t,
 
 	if (lines_open(&r, path, c->p.maxblock, e) != 0)
 		return -1;
+	r.torn_ok = 1;
 	while ((got = lines_next(&r, &line, &len, e)) != 0) {
 		if (got > 0 && take_line(c, t, line, len, data, fees, e) == 0)
 			continue;

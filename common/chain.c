@@ -289,7 +289,10 @@ chain_transfer(struct chain *c, const struct tx *t, struct bu_err *e)
 	ok = ed_verify(t->u.tr.from, m.p, m.n, t->u.tr.sig) == 0;
 	buf_free(&m);
 	if (!ok)
-		return bad(e, "bad-txns-sig", "transfer signature is not valid%s", "");
+		return bu_fail(e, BU_EXIT_INVALID, "bad-txns-sig",
+		    "transfer signature is not valid: it covers this chain's id %.16s... and every "
+		    "field, so a transfer signed for another chain, or changed since, fails",
+		    c->idhex);
 	return ledger_transfer(&c->ledger, &t->u.tr, e);
 }
 

@@ -73,7 +73,7 @@ chain_walk_lines(struct chain *c, struct lines *r, chain_each_fn each,
 		if (got < 0 || parse_line(c, &b, &bb, line, len, e) != 0 ||
 		    chain_accept(c, &b, len, e) != 0) {
 			rc = e->code == BU_EXIT_SYSTEM && got < 0 ? -1 : at(e, r, c);
-			if (e->code == BU_EXIT_SYSTEM)
+			if (e->code == BU_EXIT_SYSTEM && got > 0)	/* lines.c names the file itself */
 				e->file = r->name;
 			break;
 		}

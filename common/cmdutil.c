@@ -20,6 +20,33 @@ vdie(int status, const char *fmt, va_list ap)
 }
 
 void
+cmd_init(char *argv[])
+{
+	bu_setprogname(argv[0] != NULL ? argv[0] : "blockutils");
+	if (argv[0] != NULL)
+		argv[0] = (char *)bu_progname;
+}
+
+void
+print_version(void)
+{
+	printf("%s (blockutils) %s\n", bu_progname, BU_VERSION);
+	exit(close_stdout());
+}
+
+void
+usage_why(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", bu_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
 usage_error(const char *fmt, ...)
 {
 	va_list ap;

@@ -6,9 +6,24 @@
 
 #include "bu.h"
 
+#define BU_VERSION "0.1"
+
+/* The getopt_long value of --version in every tool (none takes it as a letter). */
+enum { OPT_VERSION = 0x7f00 };
+#define OPT_COMMON { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, OPT_VERSION }
+
 struct chain;
 struct chain_opts;
 
+/*
+ * The tool's short name for messages, also in argv[0], so getopt's own
+ * complaints ("unrecognized option") name the tool, not its path.
+ */
+void cmd_init(char *argv[]);
+/* "NAME (blockutils) VERSION" on standard output, exit 0. */
+void print_version(void) __attribute__((noreturn));
+/* "prog: what was wrong" before a usage(2): a usage error says why. */
+void usage_why(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void opt_u64_or_exit(const char *name, const char *s, uint64_t min, uint64_t max,
     uint64_t *out);

@@ -76,6 +76,11 @@ keyfile_read(const char *path, unsigned char sec[32], unsigned char pub[32],
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return bu_fail(e, BU_EXIT_INVALID, "bad-keyfile", "'%s': %s, not a key file", path,
+		    S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+	}
 	if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
 		close(fd);
 		return bu_fail(e, BU_EXIT_INVALID, "bad-keyfile",
@@ -92,6 +97,24 @@ keyfile_read(const char *path, unsigned char sec[32], unsigned char pub[32],
 	return rc;
 }
 
+/* Why arg, which names no file, is no account either. */
+static int
+not_an_account(const char *arg, struct bu_err *e)
+{
+	size_t n = strlen(arg);
+
+	if (n > 0 && strspn(arg, "0123456789abcdefABCDEF") == n) {
+		if (n == 64)
+			return bu_fail(e, BU_EXIT_USAGE, "usage",
+			    "'%s': an account is written in lower-case hex", arg);
+		return bu_fail(e, BU_EXIT_USAGE, "usage",
+		    "'%.70s': not an account: %zu hex digits, an account has 64", arg, n);
+	}
+	return bu_fail(e, BU_EXIT_USAGE, "usage",
+	    "'%s': no such key file (an account is a key file's path, or 64 lower-case hex digits)",
+	    arg);
+}
+
 int
 account_arg(const char *arg, unsigned char pub[32], struct bu_err *e)
 {
@@ -101,8 +124,7 @@ account_arg(const char *arg, unsigned char pub[32], struct bu_err *e)
 	if (strlen(arg) == 64 && bu_unhex(arg, 64, pub, 32) == 0)
 		return 0;
 	if (access(arg, F_OK) != 0)
-		return bu_fail(e, BU_EXIT_USAGE, "usage",
-		    "'%s' is neither an account (64 lower-case hex digits) nor a key file", arg);
+		return not_an_account(arg, e);
 	rc = keyfile_read(arg, sec, pub, e);
 	OPENSSL_cleanse(sec, sizeof sec);
 	return rc;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -34,12 +35,17 @@ lines_fdopen(struct lines *r, int fd, const char *name, size_t limit,
 int
 lines_open(struct lines *r, const char *path, size_t limit, struct bu_err *e)
 {
+	struct stat st;
 	int fd;
 
 	if (strcmp(path, "-") == 0)
 		return lines_fdopen(r, dup(STDIN_FILENO), "-", limit, e);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s' is a directory", path);
+	}
 	return lines_fdopen(r, fd, path, limit, e);
 }
 
@@ -223,6 +229,13 @@ lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e)
 				return 0;
 			r->lineno++;
 			r->offset = r->next;
+			if (r->torn_ok) {
+				*line = p;
+				*len = have;
+				r->start = r->end;
+				r->next += have;
+				return 1;
+			}
 			bu_fail(e, BU_EXIT_INVALID, "truncated",
 			    "last line has no newline (an interrupted write?)");
 			return stop(r, e);

@@ -23,6 +23,7 @@ struct lines {
 	int eof;
 	int failed;		/* an error was returned; err is returned again */
 	struct bu_err err;
+	int torn_ok;		/* a last line without '\n' is a line: input that is no chain file */
 };
 
 /*
@@ -35,9 +36,10 @@ int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct
 /*
  * 1 and the next line (without '\n'); 0 at the end; -1 on error:
  * "bad-blk-length" as soon as a line passes the limit (nothing more is
- * read or inflated), "truncated" for a last line without '\n',
- * "bad-gzip" for corrupt compressed data (exit 1), "io" for a read error
- * (exit 3). After an error every call returns the same error.
+ * read or inflated), "truncated" for a last line without '\n' (unless
+ * torn_ok is set: transactions and data typed or piped in), "bad-gzip"
+ * for corrupt compressed data (exit 1), "io" for a read error (exit 3).
+ * After an error every call returns the same error.
  */
 int lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e);
 void lines_close(struct lines *r);

@@ -25,6 +25,8 @@ struct search {
 	uint32_t nonce;
 	uint64_t done;		/* iterations tried */
 	int stop;
+	double expected;	/* hashes a find takes on average: the work of the target */
+	int shown;		/* show() wrote a progress line */
 };
 
 static double
@@ -70,18 +72,47 @@ worker(void *arg)
 	}
 }
 
+/* Seconds for people: "4.2 s", "3.1 min", "2.0 h", "5.3 days", "1.2e+03 years". */
 static void
-show(const struct search *s, double t0, uint64_t before)
+span(char *out, size_t n, double t)
 {
-	double dt = now_s() - t0;
-
-	if (dt > 0)
-		fprintf(stderr, "\r%s: %.2f MH/s, %llu hashes  ", bu_progname,
-		    (double)(before + s->done) / dt / 1e6,
-		    (unsigned long long)(before + s->done));
+	if (t < 90)
+		snprintf(out, n, "%.1f s", t);
+	else if (t < 5400)
+		snprintf(out, n, "%.1f min", t / 60);
+	else if (t < 172800)
+		snprintf(out, n, "%.1f h", t / 3600);
+	else if (t < 3.15e7 * 2)
+		snprintf(out, n, "%.1f days", t / 86400);
+	else
+		snprintf(out, n, "%.3g years", t / 3.15576e7);
 }
 
-/* Wait until every worker has left; 0, or -1 when the time limit stopped them. */
+/*
+ * One progress line, rewritten in place: the rate, the hashes, the time
+ * spent and the time left until the expected number of hashes is done
+ * (a mean: each hash is a fresh try, so luck can beat it or not).
+ */
+static void
+show(struct search *s, double t0, uint64_t before)
+{
+	double dt = now_s() - t0, done = (double)(before + s->done), rate;
+	char el[32], eta[32];
+
+	if (dt <= 0 || done <= 0)
+		return;
+	rate = done / dt;
+	span(el, sizeof el, dt);
+	if (done < s->expected)
+		span(eta, sizeof eta, (s->expected - done) / rate);
+	else
+		snprintf(eta, sizeof eta, "past the mean");
+	s->shown = 1;
+	fprintf(stderr, "\r%s: %.2f MH/s, %llu hashes, %s, eta %s\033[K", bu_progname,
+	    rate / 1e6, (unsigned long long)(before + s->done), el, eta);
+}
+
+/* Wait until every worker has left; 0, -1 when the time limit stopped them, -2 an interrupt. */
 static int
 wait_workers(struct search *s, const struct mine_opts *o, double t0, uint64_t before)
 {
@@ -103,6 +134,10 @@ wait_workers(struct search *s, const struct mine_opts *o, double t0, uint64_t be
 			s->stop = 1;
 			rc = -1;
 		}
+		if (o->interrupt != NULL && *o->interrupt && !s->stop) {
+			s->stop = 1;
+			rc = -2;
+		}
 		if (o->progress)
 			show(s, t0, before);
 	}
@@ -110,11 +145,11 @@ wait_workers(struct search *s, const struct mine_opts *o, double t0, uint64_t be
 	return rc;
 }
 
-/* Search one header over this process's share: 1 found, 0 not, -1 gave up. */
+/* Search one header over this process's share: 1 found, 0 not, -1 gave up, -2 interrupted. */
 static int
 search_header(const struct mine_opts *o, const unsigned char hdr[80],
-    const unsigned char target[32], uint32_t *nonce, struct mine_stats *st,
-    double t0)
+    const unsigned char target[32], double expected, uint32_t *nonce,
+    struct mine_stats *st, double t0)
 {
 	struct search s;
 	pthread_t tid[256];
@@ -123,6 +158,7 @@ search_header(const struct mine_opts *o, const unsigned char hdr[80],
 
 	memset(&s, 0, sizeof s);
 	s.o = o;
+	s.expected = expected;
 	grind_prepare(&s.job, hdr, target);
 	s.total = ((uint64_t)UINT32_MAX - o->start) / o->stride + 1;
 	s.nchunks = (s.total + CHUNK - 1) / CHUNK;
@@ -145,6 +181,7 @@ search_header(const struct mine_opts *o, const unsigned char hdr[80],
 	for (i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);
 	st->hashes += s.done;
+	st->shown |= s.shown;
 	pthread_cond_destroy(&s.idle);
 	pthread_mutex_destroy(&s.mu);
 	if (s.best < s.nchunks) {
@@ -201,6 +238,15 @@ apply_roll(struct block *b, const struct header *h0, const struct toks *orig,
 	return block_seal(b, cur, e);
 }
 
+static void
+show_target(const unsigned char target[32], double expected)
+{
+	char hex[65];
+
+	bu_hex_rev(hex, target);
+	fprintf(stderr, "%s: target %s, %.4g hashes expected\n", bu_progname, hex, expected);
+}
+
 static int
 search_rolls(const struct mine_opts *o, struct block *b, const struct toks *orig,
     const struct coinbase *cb, const char *extra, struct buf *out,
@@ -209,13 +255,18 @@ search_rolls(const struct mine_opts *o, struct block *b, const struct toks *orig
 	const struct header h0 = b->h;
 	double t0 = now_s();
 	unsigned char target[32], hdr[80];
-	u256 t;
+	double expected;
+	u256 t, w;
 	uint64_t r;
 
 	if (compact_decode(h0.bits, &t) != 0)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-diffbits",
 		    "bits %08lx are not a valid target", (unsigned long)h0.bits);
 	u256_to_le(target, &t);
+	u256_work(&w, &t);
+	expected = u256_double(&w);
+	if (o->progress)
+		show_target(target, expected);
 	for (r = 0;; r++) {
 		struct toks cur = { 0 };
 		uint32_t nonce;
@@ -226,7 +277,7 @@ search_rolls(const struct mine_opts *o, struct block *b, const struct toks *orig
 			return -1;
 		}
 		header_bytes(hdr, &b->h);
-		got = search_header(o, hdr, target, &nonce, st, t0);
+		got = search_header(o, hdr, target, expected, &nonce, st, t0);
 		st->seconds = now_s() - t0;
 		if (got > 0) {
 			b->h.nonce = nonce;
@@ -236,6 +287,9 @@ search_rolls(const struct mine_opts *o, struct block *b, const struct toks *orig
 		toks_free(&cur);
 		if (got > 0)
 			return out->oom ? bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory") : 0;
+		if (got == -2)
+			return bu_fail(e, BU_EXIT_GAVEUP, "interrupted",
+			    "interrupted after %llu hashes", (unsigned long long)st->hashes);
 		if (got < 0)
 			return bu_fail(e, BU_EXIT_GAVEUP, "gave-up",
 			    "no nonce found in %.0f seconds", o->max_seconds);

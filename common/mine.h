@@ -2,6 +2,7 @@
 #ifndef MINE_H
 #define MINE_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "bu.h"
@@ -13,12 +14,14 @@ struct mine_opts {
 	unsigned threads;
 	uint32_t start, stride;	/* this process tries start + stride * i */
 	double max_seconds;	/* 0: no limit */
-	int progress;		/* hash rate on standard error */
+	int progress;		/* target, hash rate and eta on standard error */
+	const volatile sig_atomic_t *interrupt;	/* set: stop (reason "interrupted") */
 };
 
 struct mine_stats {
 	uint64_t hashes;
 	double seconds;
+	int shown;		/* a progress line is on standard error, not yet ended */
 };
 
 /*
@@ -28,7 +31,8 @@ struct mine_stats {
  * big-endian counter), or the time for a raw header or a genesis; the
  * midstate is computed once per roll. The answer does not depend on the
  * number of threads. out gets the mined line. Fails with code
- * BU_EXIT_GAVEUP when the time limit or every roll runs out.
+ * BU_EXIT_GAVEUP when the time limit or every roll runs out, and with
+ * reason "interrupted" when *o->interrupt is set.
  */
 int mine_block(const struct mine_opts *o, struct block *b, struct buf *out,
     struct mine_stats *st, struct bu_err *e);

@@ -41,14 +41,16 @@ net_split(const char *s, const char *defport, char *host, size_t hn,
 	host[hl] = '\0';
 	if (p == NULL || *p == '\0') {
 		if (defport == NULL)
-			return bu_fail(e, BU_EXIT_USAGE, "bad-addr", "'%s': no port", s);
+			return bu_fail(e, BU_EXIT_USAGE, "bad-addr",
+			    "'%s': no port (write host:port)", s);
 		snprintf(port, pn, "%s", defport);
 		return 0;
 	}
 	p++;
 	if (*p == '\0' || strlen(p) >= pn || strspn(p, "0123456789") != strlen(p) ||
 	    strlen(p) > 5 || atoi(p) > 65535)
-		return bu_fail(e, BU_EXIT_USAGE, "bad-addr", "'%s': bad port", s);
+		return bu_fail(e, BU_EXIT_USAGE, "bad-addr",
+		    "'%s': bad port (write host:port, a port up to 65535)", s);
 	snprintf(port, pn, "%s", p);
 	return 0;
 }

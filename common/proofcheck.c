@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chainfile.h"
+#include "json.h"
 #include "lines.h"
 #include "proof.h"
 
@@ -28,6 +29,38 @@ struct checker {
 	u256 work;		/* of the blocks walked so far */
 	int bitcoin;
 };
+
+void
+proof_result_json(struct buf *out, const struct proof_result *r)
+{
+	const struct bu_err *e = &r->err;
+	struct json j;
+	char work[65];
+
+	json_start(&j, out);
+	json_bool(&j, "ok", r->ok);
+	if (!r->ok) {
+		if (e->file != NULL)
+			json_cstr(&j, "file", e->file);
+		json_num(&j, "line", e->line);
+		if (e->height >= 0)
+			json_int(&j, "height", e->height);
+		else
+			json_null(&j, "height");
+		json_cstr(&j, "reason", e->reason);
+		json_cstr(&j, "message", e->msg);
+		json_finish(&j);
+		return;
+	}
+	json_num(&j, "height", r->height);
+	json_hash(&j, "txid", r->txid);
+	json_num(&j, "index", r->index);
+	json_num(&j, "confirmations", r->confirmations);
+	u256_hex(work, &r->work);
+	json_cstr(&j, "work", work);
+	json_hash(&j, "chain", r->chain);
+	json_finish(&j);
+}
 
 static int
 oom(struct bu_err *e)

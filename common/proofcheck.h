@@ -21,6 +21,13 @@ struct proof_result {
 /* "ok height=H txid=T index=I confirmations=C work=W chain=ID\n" */
 void proof_result_format(FILE *out, const struct proof_result *r);
 
+/*
+ * The same as one JSON object (with "ok": true), or the failure: ok false,
+ * file, line, height, reason, message.
+ */
+struct buf;
+void proof_result_json(struct buf *out, const struct proof_result *r);
+
 typedef void (*proof_result_fn)(void *arg, const struct proof_result *r);
 
 /*

@@ -323,13 +323,26 @@ tx_parse(struct tx *t, const char *tok, size_t len, struct bu_err *e)
 	return synerr(e, "tx", "unknown transaction kind (params, coinbase, transfer, data)");
 }
 
+/* A file with DOS line endings is common enough to be named as such. */
+static int
+cr_check(const char *line, size_t len, struct bu_err *e)
+{
+	if (len > 0 && line[len - 1] == '\r')
+		return synerr(e, "record",
+		    "the line ends in a carriage return (DOS line endings? tr -d '\\r' removes them)");
+	return 0;
+}
+
 int
 txline_parse(struct tx *t, const char *line, size_t len, struct bu_err *e)
 {
+	if (cr_check(line, len, e) != 0)
+		return -1;
 	if (len < 3 || memcmp(line, "tx ", 3) != 0)
 		return synerr(e, "record", "not a 'tx <token>' line");
 	if (memchr(line + 3, ' ', len - 3) != NULL)
-		return synerr(e, "tx", "a token has no spaces (double or trailing space?)");
+		return synerr(e, "tx", "a space inside the token (text such as a memo writes it as "
+		    "%20; a tx line is 'tx <token>', one space)");
 	return tx_parse(t, line + 3, len - 3, e);
 }
 
@@ -391,6 +404,23 @@ parse_header_fields(struct block *b, const char **cur, const char *end,
 	return 0;
 }
 
+/*
+ * After a bad tx field: when the word at next is no "tx=", the likely cause
+ * is a space typed into a memo or data record, which text writes as %20.
+ */
+static int
+split_token(struct bu_err *e, const char *line, const char *next, const char *end)
+{
+	char msg[sizeof e->msg];
+
+	if (next <= line || next >= end || next[-1] != ' ' ||
+	    ((size_t)(end - next) >= 3 && memcmp(next, "tx=", 3) == 0))
+		return -1;
+	memcpy(msg, e->msg, sizeof msg);
+	return bu_fail(e, BU_EXIT_INVALID, "bad-syntax",
+	    "%.160s (a space inside a transaction? text such as a memo writes it as %%20)", msg);
+}
+
 int
 block_parse(struct block *b, const char *line, size_t len, int raw_ok,
     struct bu_err *e)
@@ -400,6 +430,8 @@ block_parse(struct block *b, const char *line, size_t len, int raw_ok,
 
 	b->raw = 0;
 	b->ntx = 0;
+	if (cr_check(line, len, e) != 0)
+		return -1;
 	if (raw_ok && len == 160 && memchr(line, ' ', len) == NULL)
 		return parse_raw(b, line, len, e);
 	if (len < 6 || memcmp(line, "block ", 6) != 0)
@@ -409,17 +441,19 @@ block_parse(struct block *b, const char *line, size_t len, int raw_ok,
 		return -1;
 	while (more) {
 		struct span v;
+		const char *at = cur;
 
 		if (keyed(&cur, end, ' ', "tx", &v, &more, e) != 0)
-			return -1;
+			return split_token(e, line, at, end);
 		if (block_push_tx(b, e) != 0)
 			return -1;
 		if (tx_parse(&b->txs[b->ntx - 1], v.p, v.n, e) != 0) {
 			char inner[sizeof e->msg];
 
 			memcpy(inner, e->msg, sizeof inner);
-			return bu_fail(e, BU_EXIT_INVALID, "bad-syntax", "tx %zu %.200s",
+			bu_fail(e, BU_EXIT_INVALID, "bad-syntax", "tx %zu %.200s",
 			    b->ntx - 1, inner);
+			return split_token(e, line, cur, end);
 		}
 	}
 	return 0;

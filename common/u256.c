@@ -300,3 +300,33 @@ retarget_bits(uint32_t last_bits, uint64_t timespan, uint64_t span,
 		res = *powlimit;
 	return compact_encode(&res);
 }
+
+double
+u256_double(const u256 *a)
+{
+	const double two64 = 18446744073709551616.0;
+
+	return (((double)a->w[3] * two64 + (double)a->w[2]) * two64 + (double)a->w[1]) *
+	    two64 + (double)a->w[0];
+}
+
+double
+compact_difficulty(uint32_t bits)
+{
+	int shift = (int)(bits >> 24 & 0xff);
+	double d;
+
+	if ((bits & 0x00ffffff) == 0)
+		return 0.0;
+	/* Bitcoin Core's GetDifficulty, to the same double */
+	d = (double)0x0000ffff / (double)(bits & 0x00ffffff);
+	while (shift < 29) {
+		d *= 256.0;
+		shift++;
+	}
+	while (shift > 29) {
+		d /= 256.0;
+		shift--;
+	}
+	return d;
+}

@@ -35,4 +35,12 @@ void u256_work(u256 *work, const u256 *target);
 uint32_t retarget_bits(uint32_t last_bits, uint64_t timespan, uint64_t span,
     const u256 *powlimit);
 
+/* The nearest double, for rates and plots (exactness stays with the u256). */
+double u256_double(const u256 *a);
+/*
+ * Bitcoin's difficulty: the 1d00ffff target over the target of bits,
+ * computed from bits as Bitcoin Core's GetDifficulty does.
+ */
+double compact_difficulty(uint32_t bits);
+
 #endif

@@ -95,6 +95,32 @@ test_expect_success MANDOC 'every man page is mandoc -Tlint clean' '
 	test_must_be_empty lint
 '
 
+command -v groff >/dev/null && test_set_prereq GROFF
+
+# man_groff ROOT: groff's warnings for every page in ROOT/man set at 80 columns, as man(1) does
+man_groff() {
+	(
+		cd "$1" || exit
+		for page in man/*.[157]
+		do
+			test -f "$page" || continue
+			groff -mandoc -Tutf8 -ww -rLL=80n -z "$page" 2>&1 | sed "s|^|$page: |"
+		done
+	)
+}
+
+test_expect_success GROFF 'no page gives a groff warning at 80 columns' '
+	man_groff "$SRCDIR" >warnings &&
+	test_must_be_empty warnings
+'
+
+test_expect_success GROFF 'the groff check catches a line that cannot be broken' '
+	write_pages &&
+	printf ".Sh BUGS\n.Bl -tag -width Ds\n.It %s\ntext\n.El\n" "$(printf "x%.0s" $(seq 120))" >>fake/man/good.1 &&
+	man_groff fake >warnings &&
+	test_grep "good.1: .*warning.*break line" warnings
+'
+
 test_expect_success 'every command has a section-1 page in man/' '
 	man_missing "$SRCDIR" >missing &&
 	test_must_be_empty missing

@@ -106,7 +106,11 @@ test_expect_success 'rule 4: time not after the median time past (time-too-old)'
 '
 
 test_expect_success 'rule 4: time more than two hours ahead (time-too-new), fine later' '
-	next --time 1700007201 </dev/null && mine -q <cand.u >cand && rejects time-too-new &&
+	test_expect_code 1 next --time 1700007201 </dev/null 2>err &&
+	test_grep "^mkblock: time-too-new: --time 1700007201 is 7201 seconds after the clock" err &&
+	test_must_be_empty cand.u &&
+	BLOCKUTILS_NOW=1700000001 next --time 1700007201 </dev/null &&
+	mine -q <cand.u >cand && rejects time-too-new &&
 	cp base.blk later.blk && cat cand >>later.blk &&
 	BLOCKUTILS_NOW=1700000001 verify later.blk
 '

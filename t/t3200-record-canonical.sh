@@ -68,7 +68,7 @@ test_expect_success 'double space, trailing space, CR, tab are refused' '
 	sed -n 2p c.blk >line &&
 	sed "s/ version=/  version=/" line >variant && refused "version" &&
 	sed "s/\$/ /" line >variant && refused "trailing space" &&
-	sed "s/\$/\r/" line >variant && refused "data" &&
+	sed "s/\$/\r/" line >variant && refused "record: the line ends in a carriage return" &&
 	sed "s/ version=/	version=/" line >variant && test_expect_code 1 test-record variant >out &&
 	sed "s/\$/ /" tx >variant && refused "tx"
 '
