@@ -1,4 +1,6 @@
 /* grind_avx2.c: the AVX2 kernel, eight lanes of 32 bits */
+#include <string.h>
+
 #include "grind_int.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -20,6 +22,7 @@ typedef __m256i V;
 			    12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3, \
 			    12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3))
 #define V_LOAD(v, p)	((v) = _mm256_loadu_si256((const __m256i *)(const void *)(p)))
+#define V_STORE(p, v)	_mm256_storeu_si256((__m256i *)(void *)(p), v)
 #define V_MASK_LEQ(p, t)	avx2_mask_leq(p, t)
 
 /* Unsigned x <= t is max(x, t) == t. */
@@ -34,5 +37,8 @@ avx2_mask_leq(const V *x, uint32_t t)
 
 #include "grind_vec.h"
 
-const struct grind_kernel grind_kernel_avx2 = { "avx2", grind_cpu_avx2, vec_scan };
+const struct grind_kernel grind_kernel_avx2 = {
+	.name = "avx2", .supported = grind_cpu_avx2, .scan = vec_scan,
+	.hash80 = vec_hash80, .lanes = LANES,
+};
 #endif
