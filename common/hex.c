@@ -57,6 +57,7 @@ avx2_decode(const char *s, unsigned char *out, size_t len)
 	const __m256i join = _mm256_set1_epi16(0x0110);
 	__m256i bad = _mm256_setzero_si256();
 	size_t i = 0;
+	int rc;
 
 	for (; i + 16 <= len; i += 16) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + 2 * i));
@@ -70,8 +71,10 @@ avx2_decode(const char *s, unsigned char *out, size_t len)
 		    _mm256_set1_epi8(-1)));
 		_mm_storeu_si128((__m128i *)(void *)(out + i), _mm256_castsi256_si128(p));
 	}
-	return (_mm256_movemask_epi8(bad) != 0) |
-	    (table_some((const unsigned char *)s + 2 * i, out + i, len - i) != 0) ? -1 : 0;
+	rc = _mm256_movemask_epi8(bad) != 0;
+	_mm256_zeroupper();	/* GCC leaves it out under a target attribute; SSE code after pays */
+	rc |= table_some((const unsigned char *)s + 2 * i, out + i, len - i) != 0;
+	return rc ? -1 : 0;
 }
 
 int
