@@ -356,10 +356,11 @@ step_sigs(struct walker *w, struct scratch *s)
 
 	for (q = w->next_check; q < w->next_read; q++) {
 		struct batch *b = &w->slot[q % w->nslot];
-		size_t from = b->task_next, to;
+		size_t from, to;
 
-		if (b->state != SLOT_SIGS || from == b->ntask)
+		if (b->state != SLOT_SIGS || b->task_next == b->ntask)
 			continue;
+		from = b->task_next;
 		to = b->ntask - from < SIG_CHUNK ? b->ntask : from + SIG_CHUNK;
 		b->task_next = to;
 		w->busy++;
