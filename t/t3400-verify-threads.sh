@@ -92,6 +92,17 @@ test_expect_success 'the reader stops the walk in order: a cut last line, an emp
 	same long.hdr -H -H && first_error_at long.hdr 2001 && test_grep bad-blk-length expect.err
 '
 
+test_expect_success 'gzip, inflated on a thread of its own: the same lines, errors after them' '
+	verify -H h.hdr >plain &&
+	gzip -c h.hdr >h.hdr.gz && same h.hdr.gz -H -H && test_cmp plain out &&
+	head -n 3000 h.hdr | gzip -c >m.gz && tail -n +3001 h.hdr | gzip -c >>m.gz &&
+	same m.gz -H -H && test_cmp plain out &&
+	size=$(wc -c <h.hdr.gz) && head -c $((size / 2)) h.hdr.gz >cut.gz &&
+	same cut.gz -H -H && test_grep "corrupt gzip data" expect.err &&
+	sed "5000s/^\(.\{7\}\)./\1z/" h.hdr | gzip -c >bad.gz &&
+	same bad.gz -H -H && first_error_at bad.gz 5000
+'
+
 test_expect_success 'block lines: a bad merkle root; a bad link on the same line comes first' '
 	sed "3000s/tx=coinbase:2999:/tx=coinbase:2998:/" c.blk >m.blk &&
 	same m.blk "" && first_error_at m.blk 3000 && test_grep bad-merkle expect.err &&
