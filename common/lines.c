@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -385,6 +386,40 @@ lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e)
 		if (fill(r, e) != 0)
 			return -1;
 	}
+}
+
+static int
+chunk_ready(struct lines *r)
+{
+	struct zpipe *p = r->zp;
+	int ready;
+
+	pthread_mutex_lock(&p->mu);
+	ready = p->count > 0 || p->done;
+	pthread_mutex_unlock(&p->mu);
+	return ready;
+}
+
+static int
+has_line(const struct lines *r)
+{
+	return r->end > r->start && memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}
+
+int
+lines_pending(struct lines *r)
+{
+	struct pollfd p = { .fd = r->fd, .events = POLLIN };
+
+	if (has_line(r) || r->eof || r->end - r->start >= r->limit)
+		return 1;
+	if (r->mode == 0)
+		return 0;
+	if (r->mode == 2 ? r->zp == NULL || !chunk_ready(r) : poll(&p, 1, 0) != 1)
+		return 0;
+	if (fill(r, NULL) != 0)
+		return 1;	/* lines_next meets it again and says what it is */
+	return has_line(r) || r->eof;
 }
 
 void

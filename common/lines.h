@@ -38,6 +38,12 @@ int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct
  * buffered), "truncated" for a last line without '\n', "io" for I/O.
  */
 int lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e);
+/*
+ * Whether lines_next would answer now without waiting for input: a whole
+ * line is buffered, or arrives with what can be read without blocking
+ * (which it reads), or the input has ended or failed.
+ */
+int lines_pending(struct lines *r);
 void lines_close(struct lines *r);
 
 #endif
