@@ -15,6 +15,8 @@ typedef __m256i V;
 #define V_ROR(x, n)	_mm256_or_si256(_mm256_srli_epi32(x, n), _mm256_slli_epi32(x, 32 - (n)))
 #define V_SHR(x, n)	_mm256_srli_epi32(x, n)
 #define V_XOR3(a, b, c)	_mm256_xor_si256(_mm256_xor_si256(a, b), c)
+#define V_AND(a, b)	_mm256_and_si256(a, b)
+#define V_XOR(a, b)	_mm256_xor_si256(a, b)
 #define V_CH(e, f, g)	_mm256_xor_si256(_mm256_and_si256(_mm256_xor_si256(f, g), e), g)
 #define V_MAJ(a, b, c)	_mm256_or_si256(_mm256_and_si256(a, b), \
 			    _mm256_and_si256(_mm256_or_si256(a, b), c))
@@ -39,6 +41,6 @@ avx2_mask_leq(const V *x, uint32_t t)
 
 const struct grind_kernel grind_kernel_avx2 = {
 	.name = "avx2", .supported = grind_cpu_avx2, .scan = vec_scan,
-	.hash80 = vec_hash80, .lanes = LANES,
+	.hash80 = vec_hash80, .compress_n = vec_compress_n, .lanes = LANES,
 };
 #endif

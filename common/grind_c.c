@@ -13,6 +13,8 @@ typedef uint32_t V __attribute__((vector_size(4 * LANES)));
 #define V_ROR(x, n)	(((x) >> (n)) | ((x) << (32 - (n))))
 #define V_SHR(x, n)	((x) >> (n))
 #define V_XOR3(a, b, c)	((a) ^ (b) ^ (c))
+#define V_AND(a, b)	((a) & (b))
+#define V_XOR(a, b)	((a) ^ (b))
 #define V_CH(e, f, g)	((((f) ^ (g)) & (e)) ^ (g))
 #define V_MAJ(a, b, c)	(((a) & (b)) | (((a) | (b)) & (c)))
 #define V_BSWAP(x)	(((x) << 24) | (((x) << 8) & 0xff0000) | (((x) >> 8) & 0xff00) | ((x) >> 24))
@@ -40,5 +42,5 @@ c_supported(void)
 
 const struct grind_kernel grind_kernel_c = {
 	.name = "c", .supported = c_supported, .scan = vec_scan,
-	.hash80 = vec_hash80, .lanes = LANES,
+	.hash80 = vec_hash80, .compress_n = vec_compress_n, .lanes = LANES,
 };
