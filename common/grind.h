@@ -38,6 +38,12 @@ struct grind_kernel {
 	 * any n (a short last group fills its lanes with the first header).
 	 */
 	void (*hash80)(const unsigned char *hdr, size_t n, unsigned char *out);
+	/*
+	 * n rounds of compressing lanes blocks side by side, with nothing
+	 * loaded or stored between them: its rate is the kernel's lane limit,
+	 * what its rounds allow (benchmarks). out gets a word of the result.
+	 */
+	void (*compress_n)(uint64_t n, uint32_t *out);
 	unsigned lanes;		/* headers hashed side by side */
 };
 

@@ -27,6 +27,6 @@ typedef __m512i V;
 
 const struct grind_kernel grind_kernel_avx512 = {
 	.name = "avx512", .supported = grind_cpu_avx512, .scan = vec_scan,
-	.hash80 = vec_hash80, .lanes = LANES,
+	.hash80 = vec_hash80, .compress_n = vec_compress_n, .lanes = LANES,
 };
 #endif
