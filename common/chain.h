@@ -96,6 +96,12 @@ struct chain_pre {
 /* chain_accept, with what pre says taken for checked, in the order chain_accept checks. */
 int chain_accept_pre(struct chain *c, const struct block *b, size_t len, const struct chain_pre *pre,
     struct bu_err *e);
+/*
+ * Move the tip over a raw header (no transactions) whose rules 1-4 hold on
+ * top of it: chain_check_header passed it in the context chain_hctx gives.
+ */
+int chain_advance_header(struct chain *c, const struct block *b, const unsigned char hash[32],
+    struct bu_err *e);
 /* The merkle rules of b alone: its 64-byte tokens, its root, duplicate txids; *ids is scratch. */
 int block_check_merkle(const struct block *b, unsigned char (**ids)[32], size_t *idcap,
     struct bu_err *e);

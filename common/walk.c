@@ -2,8 +2,10 @@
 #include "walk.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "btc.h"
 #include "chainfile.h"
@@ -16,6 +18,7 @@
 #define FLIGHT_BYTES	(16u << 20)	/* no batch is read while this much text waits, unless none does */
 #define SIG_CHUNK	8		/* signatures a thread takes at a time */
 #define KEEP_TXS	4096		/* a slot's block keeps room for this many transactions */
+#define SPIN_NS		50000		/* a thread with nothing to do watches this long before it sleeps */
 
 enum { SLOT_FREE, SLOT_READING, SLOT_PARSING, SLOT_SIGS, SLOT_READY };
 enum { FAIL_NONE, FAIL_PARSE, FAIL_MERKLE };
@@ -24,6 +27,7 @@ struct item {
 	size_t off, len;	/* the line, in the batch's text */
 	uint64_t lineno;
 	int deferred;		/* a whole Bitcoin block: the checker parses it */
+	int checked;		/* a raw header whose rules 1-4 a worker found to hold */
 	size_t sig0;		/* its transactions' entries in the batch's sig */
 	struct block b;
 };
@@ -61,6 +65,7 @@ struct scratch {
 struct walker {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	atomic_uint news;	/* bumped at each change of state, for threads that spin */
 	pthread_t *tid;
 	unsigned started;
 	int quit;
@@ -74,6 +79,7 @@ struct walker {
 	struct lines *r;	/* the reader's */
 	const char *name;
 	struct chain_opts o;
+	struct chain rules;	/* c after its first block, for the workers' header rules */
 	char idhex[65];
 	uint64_t next_read, next_check;
 	int reading, checking, eof, stop;
@@ -191,6 +197,7 @@ parse_item(struct walker *w, struct batch *b, size_t i, struct scratch *s)
 	int rc;
 
 	it->deferred = 0;
+	it->checked = 0;
 	it->sig0 = b->nsig;
 	if ((w->o.bitcoin || w->o.headers_only) && it->len == 160 &&
 	    hex_decode(line, hdr, 80) == 0) {
@@ -218,6 +225,40 @@ parse_item(struct walker *w, struct batch *b, size_t i, struct scratch *s)
 	return 0;
 }
 
+/*
+ * Rules 1-4 of raw header i against the eleven before it in the batch: the
+ * context the chain will have then, unless it is at a retarget height
+ * (whose bits need a block from long before). 1 when they hold.
+ */
+static int
+check_in_batch(const struct walker *w, const struct batch *b, size_t i)
+{
+	const struct chain *c = &w->rules;
+	const struct item *it = &b->it[i];
+	uint64_t height = (c->o.sliced ? c->o.start_height : 0) + it->lineno - 1;
+	struct bu_err e;
+	struct hctx x;
+	u256 target;
+	size_t j;
+
+	if (i < MTP_SPAN || !it->b.raw || it->b.btc != NULL || b->it[i - 1].deferred ||
+	    height >= UINT32_MAX || (c->p.retarget != 0 && height % c->p.retarget == 0))
+		return 0;
+	x.height = (uint32_t)height;
+	memcpy(x.prev, b->hash + 32 * (i - 1), 32);
+	x.prev_bits = b->it[i - 1].b.h.bits;
+	x.prev_time = b->it[i - 1].b.h.time;
+	for (j = 0; j < MTP_SPAN; j++) {
+		if (b->it[i - MTP_SPAN + j].deferred)
+			return 0;
+		x.times[j] = b->it[i - MTP_SPAN + j].b.h.time;
+	}
+	x.ntimes = MTP_SPAN;
+	x.have_first = 0;
+	x.first_time = 0;
+	return chain_check_header(c, &x, &it->b, b->hash + 32 * i, &target, &e) == 0;
+}
+
 /* Everything of a batch that needs nothing of the chain below it, but the signatures. */
 static void
 parse_batch(struct walker *w, struct batch *b, struct scratch *s)
@@ -231,6 +272,9 @@ parse_batch(struct walker *w, struct batch *b, struct scratch *s)
 			break;
 	b->nparsed = i;
 	w->k->hash80(b->hdr, i + (b->fail == FAIL_MERKLE), b->hash);
+	for (i = 0; i < b->nparsed; i++)	/* the checker goes over a failure the long way */
+		if (!(b->it[i].checked = check_in_batch(w, b, i)) && i >= MTP_SPAN && b->it[i].b.raw)
+			break;
 }
 
 static void
@@ -275,6 +319,8 @@ check_batch(struct walker *w, struct batch *b, struct bu_err *e)
 		}
 		if (it->deferred) {
 			rc = check_deferred(w, b->text + it->off, it->len, e);
+		} else if (it->checked) {
+			rc = chain_advance_header(c, &it->b, b->hash + 32 * i, e);
 		} else {
 			memcpy(pre.hash, b->hash + 32 * i, 32);
 			pre.merkle = i == b->nparsed && b->fail == FAIL_MERKLE ? &b->err : NULL;
@@ -318,6 +364,14 @@ trim(struct batch *b)
 		b->task = NULL;
 		b->sigcap = b->taskcap = 0;
 	}
+}
+
+/* With mu held: tell the threads that watch or sleep that something changed. */
+static void
+wake(struct walker *w)
+{
+	atomic_fetch_add(&w->news, 1);
+	pthread_cond_broadcast(&w->cv);
 }
 
 static int
@@ -398,7 +452,7 @@ step_read(struct walker *w, struct scratch *s)
 		w->eof = 1;
 	b->state = SLOT_PARSING;
 	stop = w->stop;
-	pthread_cond_broadcast(&w->cv);
+	wake(w);
 	pthread_mutex_unlock(&w->mu);
 	if (!stop)
 		parse_batch(w, b, s);
@@ -418,8 +472,35 @@ step(struct walker *w, struct scratch *s)
 		return 0;
 	did = step_check(w) || step_sigs(w, s) || step_read(w, s);
 	if (did)
-		pthread_cond_broadcast(&w->cv);
+		wake(w);
 	return did;
+}
+
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * With mu held and nothing to do: watch for news a while before sleeping,
+ * since waking a sleeping thread costs more than a batch's parsing.
+ */
+static void
+idle(struct walker *w)
+{
+	unsigned seen = atomic_load(&w->news);
+	long long until = now_ns() + SPIN_NS;
+
+	pthread_mutex_unlock(&w->mu);
+	while (atomic_load(&w->news) == seen && now_ns() < until)
+		;
+	pthread_mutex_lock(&w->mu);
+	if (atomic_load(&w->news) == seen)
+		pthread_cond_wait(&w->cv, &w->mu);
 }
 
 static void *
@@ -430,8 +511,12 @@ pool_main(void *arg)
 
 	pthread_mutex_lock(&w->mu);
 	while (!w->quit)
-		if (!step(w, &s))
-			pthread_cond_wait(&w->cv, &w->mu);
+		if (!step(w, &s)) {
+			if (w->active && !w->stop)
+				idle(w);
+			else
+				pthread_cond_wait(&w->cv, &w->mu);
+		}
 	pthread_mutex_unlock(&w->mu);
 	free(s.ids);
 	buf_free(&s.msg);
@@ -458,6 +543,7 @@ run_pool(struct walker *w, struct chain *c, struct lines *r, struct bu_err *e)
 	w->r = r;
 	w->name = r->name;
 	w->o = c->o;
+	w->rules = *c;
 	memcpy(w->idhex, c->idhex, sizeof w->idhex);
 	w->next_read = w->next_check = 0;
 	w->reading = w->checking = w->eof = w->stop = 0;
@@ -465,10 +551,10 @@ run_pool(struct walker *w, struct chain *c, struct lines *r, struct bu_err *e)
 	w->flight = 0;
 	w->rc = 0;
 	w->active = 1;
-	pthread_cond_broadcast(&w->cv);
+	wake(w);
 	while (!w->stop || w->busy > 0)
 		if (!step(w, &w->own))
-			pthread_cond_wait(&w->cv, &w->mu);
+			idle(w);
 	w->active = 0;
 	for (i = 0; i < w->nslot; i++)
 		w->slot[i].state = SLOT_FREE;
@@ -524,7 +610,7 @@ walker_free(struct walker *w)
 		return;
 	pthread_mutex_lock(&w->mu);
 	w->quit = 1;
-	pthread_cond_broadcast(&w->cv);
+	wake(w);
 	pthread_mutex_unlock(&w->mu);
 	for (i = 0; i < w->started; i++)
 		pthread_join(w->tid[i], NULL);

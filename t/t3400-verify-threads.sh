@@ -76,6 +76,13 @@ test_expect_success 'a missing line, two lines swapped: the first line off the c
 	done
 '
 
+test_expect_success 'Bitcoin bits: off at a retarget height (the checker), and between (a worker)' '
+	for k in 2017 3000 4033; do
+		sed "${k}s/^\(.\{144\}\)../\1fe/" main.hex >bits.hex &&
+		same bits.hex "-c bitcoin" --chain bitcoin && first_error_at bits.hex $k || return 1
+	done
+'
+
 test_expect_success 'a rule the checker finds comes before a bad line after it in the same batch' '
 	sed "300{h;d};301G;302s/^\(.\{5\}\)./\1x/" h.hdr >two.hdr &&
 	same two.hdr -H -H && first_error_at two.hdr 300 && test_grep "bad-prevblk" expect.err &&
