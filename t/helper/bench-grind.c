@@ -7,8 +7,8 @@
  *	bench-grind -o [-t seconds]		OpenSSL's compressions per second, one thread
  *	bench-grind -L [-t seconds] [-j threads]
  *		the hashing limit of verify: headers per second the best kernel's
- *		hash80 reaches on threads threads (default: every core), and its
- *		name, on one line
+ *		hash80 reaches on threads threads (default: every core), its
+ *		name, the CPU share the threads had and headers per CPU-second
  */
 #include <err.h>
 #include <errno.h>
@@ -222,7 +222,7 @@ main(int argc, char **argv)
 		if (k == NULL || !k->supported())
 			errx(2, "no kernel");
 		h = rate(k, HASH80, threads ? threads : (int)ncpu, seconds);
-		printf("%.0f %s %.2f\n", h.wall, k->name, h.share);
+		printf("%.0f %s %.2f %.0f\n", h.wall, k->name, h.share, h.cpu);
 		return fflush(stdout) == 0 ? 0 : 3;
 	}
 	comp = openssl_rate(seconds);
