@@ -28,6 +28,7 @@ struct item {
 	uint64_t lineno;
 	int deferred;		/* a whole Bitcoin block: the checker parses it */
 	int checked;		/* a raw header whose rules 1-4 a worker found to hold */
+	int fast;		/* a raw header decoded straight into the batch's bytes */
 	size_t sig0;		/* its transactions' entries in the batch's sig */
 	struct block b;
 };
@@ -43,6 +44,7 @@ struct batch {
 	struct item *it;
 	size_t n, icap;
 	unsigned char *hdr, *hash;	/* 80 and 32 bytes an item */
+	uint32_t *time;		/* each item's header time, side by side for check_in_batch */
 	size_t nparsed;		/* items before the first that failed, or all */
 	int fail;		/* FAIL_*: how item nparsed failed */
 	struct bu_err err;
@@ -129,6 +131,9 @@ grow_items(struct batch *b)
 	if ((p = realloc(b->hash, 32 * cap)) == NULL)
 		return -1;
 	b->hash = p;
+	if ((p = realloc(b->time, sizeof *b->time * cap)) == NULL)
+		return -1;
+	b->time = p;
 	return 0;
 }
 
@@ -199,9 +204,8 @@ parse_item(struct walker *w, struct batch *b, size_t i, struct scratch *s)
 	it->deferred = 0;
 	it->checked = 0;
 	it->sig0 = b->nsig;
-	if ((w->o.bitcoin || w->o.headers_only) && it->len == 160 &&
-	    hex_decode(line, hdr, 80) == 0) {
-		header_from_bytes(&it->b.h, hdr);
+	if ((it->fast = (w->o.bitcoin || w->o.headers_only) && it->len == 160 &&
+	    hex_decode(line, hdr, 80) == 0)) {
 		it->b.raw = 1;
 		it->b.ntx = 0;
 		it->b.btc = NULL;
@@ -248,11 +252,9 @@ check_in_batch(const struct walker *w, const struct batch *b, size_t i)
 	memcpy(x.prev, b->hash + 32 * (i - 1), 32);
 	x.prev_bits = b->it[i - 1].b.h.bits;
 	x.prev_time = b->it[i - 1].b.h.time;
-	for (j = 0; j < MTP_SPAN; j++) {
-		if (b->it[i - MTP_SPAN + j].deferred)
+	for (j = 0; j < MTP_SPAN; j++)	/* 0: a deferred item (or a time of 0): the long way */
+		if ((x.times[j] = b->time[i - MTP_SPAN + j]) == 0)
 			return 0;
-		x.times[j] = b->it[i - MTP_SPAN + j].b.h.time;
-	}
 	x.ntimes = MTP_SPAN;
 	x.have_first = 0;
 	x.first_time = 0;
@@ -272,6 +274,11 @@ parse_batch(struct walker *w, struct batch *b, struct scratch *s)
 			break;
 	b->nparsed = i;
 	w->k->hash80(b->hdr, i + (b->fail == FAIL_MERKLE), b->hash);
+	for (i = 0; i < b->nparsed; i++) {	/* after the hashing: the decoder's stores are done */
+		if (b->it[i].fast)
+			header_from_bytes(&b->it[i].b.h, b->hdr + 80 * i);
+		b->time[i] = b->it[i].deferred ? 0 : b->it[i].b.h.time;
+	}
 	for (i = 0; i < b->nparsed; i++)	/* the checker goes over a failure the long way */
 		if (!(b->it[i].checked = check_in_batch(w, b, i)) && i >= MTP_SPAN && b->it[i].b.raw)
 			break;
@@ -496,7 +503,7 @@ idle(struct walker *w)
 	long long until = now_ns() + SPIN_NS;
 
 	pthread_mutex_unlock(&w->mu);
-	while (atomic_load(&w->news) == seen && now_ns() < until)
+	for (unsigned k = 0; atomic_load(&w->news) == seen && (++k % 64 != 0 || now_ns() < until);)
 		;
 	pthread_mutex_lock(&w->mu);
 	if (atomic_load(&w->news) == seen)
@@ -595,6 +602,7 @@ free_slots(struct walker *w)
 		free(b->text);
 		free(b->hdr);
 		free(b->hash);
+		free(b->time);
 		free(b->sig);
 		free(b->task);
 	}
