@@ -4,16 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "chainfile.h"
 #include "cmdutil.h"
+#include "grind.h"
 #include "json.h"
+#include "walk.h"
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: verify [-Hq] [--json] [--chain bitcoin | regtest] [--from height]\n"
-	    "              [file ...]\n");
+	    "usage: verify [-Hq] [-j threads] [--json] [--chain bitcoin | regtest]\n"
+	    "              [--from height] [file ...]\n");
 	exit(status);
 }
 
@@ -93,14 +97,15 @@ failure(const char *path, const struct bu_err *e, int json)
 
 /* Each file is a chain of its own; the status is the worst of them. */
 static int
-verify_one(const struct chain_opts *o, const char *path, int quiet, int named, int json)
+verify_one(struct walker *w, const struct chain_opts *o, const char *path, int quiet,
+    int named, int json)
 {
 	struct chain c;
 	struct bu_err e;
 	int rc = 0;
 
 	chain_init(&c, o);
-	if (chain_walk(&c, path, NULL, NULL, &e) != 0) {
+	if (walker_run(w, &c, path, &e) != 0) {
 		rc = failure(path, &e, json);
 	} else if (c.empty) {
 		bu_fail(&e, BU_EXIT_INVALID, "no-blocks", "no blocks");
@@ -120,16 +125,22 @@ main(int argc, char *argv[])
 		{ "chain", required_argument, NULL, 'c' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "headers-only", no_argument, NULL, 'H' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
 		OPT_COMMON,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct chain_opts o = { 0 };
+	const struct grind_kernel *k;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t threads = ncpu > 0 ? (uint64_t)ncpu : 1;
+	struct walker *w;
+	struct bu_err e;
 	int ch, i, rc, quiet = 0, json = 0, status = 0;
 
 	cmd_init(argv);
-	while ((ch = getopt_long(argc, argv, "c:f:Hqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:f:Hj:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			chain_net_or_exit(&o, optarg);
@@ -139,6 +150,9 @@ main(int argc, char *argv[])
 			break;
 		case 'H':
 			o.headers_only = 1;
+			break;
+		case 'j':
+			opt_u64_or_exit("-j", optarg, 1, 256, &threads);
 			break;
 		case 'q':
 			quiet = 1;
@@ -158,14 +172,20 @@ main(int argc, char *argv[])
 	argv += optind;
 	chain_opts_check(&o);
 	o.now = now_or_exit();
+	if ((k = grind_best()) == NULL)
+		usage_error("BLOCKUTILS_KERNEL: '%s' is unknown or this CPU cannot run it",
+		    getenv("BLOCKUTILS_KERNEL"));
+	if ((w = walker_new((unsigned)threads, k, &e)) == NULL)
+		return report_exit(&e, BU_EXIT_INVALID);
 	if (argc == 0)
-		status = verify_one(&o, "-", quiet, 0, json);
+		status = verify_one(w, &o, "-", quiet, 0, json);
 	for (i = 0; i < argc; i++) {
-		rc = verify_one(&o, argv[i], quiet, argc > 1, json);
+		rc = verify_one(w, &o, argv[i], quiet, argc > 1, json);
 
 		if (rc > status)
 			status = rc;
 	}
+	walker_free(w);
 	rc = close_stdout();
 	return rc ? rc : status;
 }

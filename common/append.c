@@ -1,12 +1,12 @@
-/* append.c: flock, repair, check, write whole, fsync, acknowledge */
+/* append.c: flock, repair, check, write whole, fsync once a group, acknowledge */
 #include "append.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "chainfile.h"
@@ -113,33 +113,66 @@ repair(int fd, const char *path, struct chain_pos *pos, FILE *warn,
 	return 0;
 }
 
-/* line and '\n' in one system call, so a killed writer leaves all or nothing */
-static int
-write_whole(int fd, const char *line, size_t len)
-{
-	struct iovec v[2] = { { (void *)line, len }, { "\n", 1 } };
-	ssize_t w;
+/*
+ * Lines checked and not yet written: a group is written at once, fsynced
+ * once, and only then acknowledged, hash after hash.
+ */
+struct group {
+	struct buf text;	/* the lines, each with its '\n' */
+	unsigned char (*hash)[32];
+	size_t n, cap, lastlen;
+};
 
-	do
-		w = writev(fd, v, 2);
-	while (w < 0 && errno == EINTR);
-	if (w < 0)
-		return -1;
-	if ((size_t)w == len + 1)
-		return 0;
-	if ((size_t)w < len)	/* short: finish as we can; repair cuts a torn line */
-		return bu_write_all(fd, line + w, len - (size_t)w) == 0 ?
-		    bu_write_all(fd, "\n", 1) : -1;
-	return bu_write_all(fd, "\n", 1);
+#define GROUP_LINES	10000
+#define GROUP_BYTES	(16u << 20)
+
+static int
+group_add(struct group *g, const char *line, size_t len, const unsigned char hash[32],
+    struct bu_err *e)
+{
+	if (g->n == g->cap) {
+		size_t ncap = g->cap ? 2 * g->cap : 64;
+		void *p = realloc(g->hash, ncap * 32);
+
+		if (p == NULL)
+			return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+		g->hash = p;
+		g->cap = ncap;
+	}
+	buf_add(&g->text, line, len);
+	buf_add(&g->text, "\n", 1);
+	if (g->text.oom)
+		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	memcpy(g->hash[g->n++], hash, 32);
+	g->lastlen = len + 1;
+	return 0;
 }
 
-/* Write line and '\n' at pos->end and fsync; on failure leave the file as it was. */
 static int
-write_line(int fd, const char *path, struct chain_pos *pos, const char *line,
-    size_t len, struct bu_err *e)
+ack_group(const struct group *g, FILE *ack, struct bu_err *e)
 {
+	char hex[65];
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		bu_hex_rev(hex, g->hash[i]);
+		if (fprintf(ack, "%s\n", hex) < 0)
+			break;
+	}
+	if (i < g->n || fflush(ack) != 0)
+		return bu_fail(e, BU_EXIT_SYSTEM, "io", "standard output: %s", strerror(errno));
+	return 0;
+}
+
+/* The group at pos->end, one fsync, then its hashes; on failure the file is left as it was. */
+static int
+commit(struct group *g, int fd, const char *path, struct chain_pos *pos, FILE *ack,
+    struct bu_err *e)
+{
+	if (g->n == 0)
+		return 0;
 	if (lseek(fd, (off_t)pos->end, SEEK_SET) < 0 ||
-	    write_whole(fd, line, len) != 0 || fsync(fd) != 0) {
+	    bu_write_all(fd, g->text.p, g->text.n) != 0 || fsync(fd) != 0) {
 		int saved = errno;
 
 		if (ftruncate(fd, (off_t)pos->end) == 0)
@@ -147,20 +180,13 @@ write_line(int fd, const char *path, struct chain_pos *pos, const char *line,
 		errno = saved;
 		return syserr(e, path, "write");
 	}
-	pos->end += len + 1;
-	pos->lineno++;
-	pos->lastlen = len + 1;
-	return 0;
-}
-
-static int
-ack_hash(FILE *ack, const unsigned char h[32], struct bu_err *e)
-{
-	char hex[65];
-
-	bu_hex_rev(hex, h);
-	if (fprintf(ack, "%s\n", hex) < 0 || fflush(ack) != 0)
-		return bu_fail(e, BU_EXIT_SYSTEM, "io", "standard output: %s", strerror(errno));
+	pos->end += g->text.n;
+	pos->lineno += g->n;
+	pos->lastlen = g->lastlen;
+	if (ack_group(g, ack, e) != 0)
+		return -1;
+	g->n = 0;
+	g->text.n = 0;
 	return 0;
 }
 
@@ -229,26 +255,52 @@ accept_line(struct chain *c, int fd, const char *path, struct block *b,
 	return 0;
 }
 
+/*
+ * Check lines while more of them are already waiting (up to a group's
+ * bounds), then write, fsync and acknowledge them together; a line with
+ * nothing behind it goes to disk before the next is read. *behind: the
+ * chain in c holds blocks the file does not (a write failed).
+ */
 static int
 append_lines(struct chain *c, int fd, const char *path, struct chain_pos *pos,
-    struct lines *in, const char *line, size_t len, FILE *ack, struct bu_err *e)
+    struct lines *in, const char *line, size_t len, FILE *ack, int *behind,
+    struct bu_err *e)
 {
+	struct group g;
+	struct bu_err we;
 	struct block b;
 	int got = 1, rc = 0;
 
+	memset(&g, 0, sizeof g);
 	block_init(&b);
 	while (got > 0) {
-		if (accept_line(c, fd, path, &b, line, len, e) != 0 ||
-		    write_line(fd, path, pos, line, len, e) != 0 ||
-		    ack_hash(ack, b.hash, e) != 0) {
+		if (accept_line(c, fd, path, &b, line, len, e) != 0) {
+			rc = -1;
+			break;
+		}
+		if (group_add(&g, line, len, b.hash, e) != 0) {
+			*behind = 1;
 			rc = -1;
 			break;
 		}
 		in->limit = chain_line_limit(c);
+		if ((g.n >= GROUP_LINES || g.text.n >= GROUP_BYTES || !lines_pending(in)) &&
+		    commit(&g, fd, path, pos, ack, e) != 0) {
+			*behind = 1;
+			rc = -1;
+			break;
+		}
 		got = lines_next(in, &line, &len, e);
 	}
 	if (got < 0)
 		rc = -1;
+	if (!*behind && commit(&g, fd, path, pos, ack, &we) != 0) {	/* what came before the stop */
+		*behind = 1;
+		*e = we;
+		rc = -1;
+	}
+	buf_free(&g.text);
+	free(g.hash);
 	if (rc != 0 && e->code != BU_EXIT_SYSTEM) {
 		e->file = in->name;
 		e->line = in->lineno;
@@ -283,7 +335,7 @@ chain_append(const char *path, const char *input, int64_t now, FILE *ack,
 	struct lines in;
 	const char *line;
 	size_t len;
-	int fd, got, rc = -1;
+	int fd, got, rc = -1, behind = 0;
 
 	if (lines_open(&in, input, MAXBLOCK_LIMIT, e) != 0)
 		return -1;
@@ -307,8 +359,8 @@ chain_append(const char *path, const char *input, int64_t now, FILE *ack,
 	if (chain_load_fd(&c, fd, path, &pos, e) != 0 ||
 	    repair(fd, path, &pos, warn, e) != 0)
 		goto out_fd;
-	rc = append_lines(&c, fd, path, &pos, &in, line, len, ack, e);
-	if (!c.empty)
+	rc = append_lines(&c, fd, path, &pos, &in, line, len, ack, &behind, e);
+	if (!c.empty && !behind)
 		save_cache(&c, fd, path, &pos, warn);
 out_fd:
 	close(fd);

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hex.h"
+
 int
 bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
 {
@@ -91,34 +93,12 @@ bu_parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* Lower-case hex digit values; 0x10 marks every other byte. */
-static const unsigned char hexval[256] = {
-#define X16 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, \
-	0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10
-	X16, X16, X16,
-	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
-	X16, X16,
-	0x10, 10, 11, 12, 13, 14, 15, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
-	X16, X16, X16, X16, X16, X16, X16, X16, X16,
-#undef X16
-};
-
 int
 bu_unhex(const char *s, size_t n, unsigned char *out, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned bad = 0;
-	size_t i;
-
 	if (n != 2 * len)
 		return -1;
-	for (i = 0; i < len; i++) {
-		unsigned hi = hexval[u[2 * i]], lo = hexval[u[2 * i + 1]];
-
-		bad |= hi | lo;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return bad & 0x10 ? -1 : 0;
+	return hex_decode(s, out, len);
 }
 
 void

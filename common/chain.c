@@ -86,6 +86,17 @@ median_time(const uint32_t *times, unsigned n)
 	return t[n / 2];
 }
 
+/* time > the median of times[0..n) (n > 0): more than half of them are below it. */
+static int
+after_median(const uint32_t *times, unsigned n, uint32_t time)
+{
+	unsigned below = 0, i;
+
+	for (i = 0; i < n; i++)
+		below += times[i] < time;
+	return below >= n / 2 + 1;
+}
+
 uint32_t
 chain_mtp(const struct chain *c)
 {
@@ -187,10 +198,12 @@ check_time(const struct chain *c, const struct hctx *x, const struct block *b,
 {
 	uint32_t mtp;
 
-	if (x != NULL && x->ntimes > 0 && b->h.time <= (mtp = median_time(x->times, x->ntimes)))
+	if (x != NULL && x->ntimes > 0 && !after_median(x->times, x->ntimes, b->h.time)) {
+		mtp = median_time(x->times, x->ntimes);
 		return bu_fail(e, BU_EXIT_INVALID, "time-too-old",
 		    "time %lu is not after the median time past %lu",
 		    (unsigned long)b->h.time, (unsigned long)mtp);
+	}
 	if (chain_time_too_new(c, b->h.time))
 		return bu_fail(e, BU_EXIT_INVALID, "time-too-new",
 		    "time %lu is more than two hours after the clock %lld",
@@ -238,34 +251,49 @@ chain_check_header(const struct chain *c, const struct hctx *x, const struct blo
 	return check_time(c, x, b, e);
 }
 
-static int
-check_merkle(struct chain *c, const struct block *b, struct bu_err *e)
+int
+block_check_merkle(const struct block *b, unsigned char (**ids)[32], size_t *idcap,
+    struct bu_err *e)
 {
 	unsigned char root[32], (*tree)[32];
 	size_t i, n = b->ntx;
 
-	if (2 * n + 1 > c->idcap) {
+	if (2 * n + 1 > *idcap) {
 		size_t ncap = 2 * (2 * n + 1);
-		void *p = realloc(c->ids, ncap * 32);
+		void *p = realloc(*ids, ncap * 32);
 
 		if (p == NULL)
 			return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
-		c->ids = p;
-		c->idcap = ncap;
+		*ids = p;
+		*idcap = ncap;
 	}
-	tree = c->ids + n;
+	tree = *ids + n;
 	for (i = 0; i < n; i++) {
 		if (b->txs[i].tok.n == 64)
 			return bu_fail(e, BU_EXIT_INVALID, "bad-txns-64byte",
 			    "tx %zu is exactly 64 bytes (it could pose as an inner node)", i);
-		tx_id(c->ids[i], &b->txs[i]);
+		tx_id((*ids)[i], &b->txs[i]);
 	}
-	memcpy(tree, c->ids, n * 32);
+	memcpy(tree, *ids, n * 32);
 	merkle_root(tree, n, root);
 	if (memcmp(root, b->h.merkle, 32) != 0)
 		return bad(e, "bad-merkle", "merkle root does not match the transactions%s", "");
-	if (ids_have_duplicate(c->ids, n))
+	if (ids_have_duplicate(*ids, n))
 		return bad(e, "bad-txns-duplicate", "two transactions have the same txid%s", "");
+	return 0;
+}
+
+/* The merkle rules, or what a worker found of them (pre). */
+static int
+check_merkle(struct chain *c, const struct block *b, const struct chain_pre *pre,
+    struct bu_err *e)
+{
+	if (pre == NULL)
+		return block_check_merkle(b, &c->ids, &c->idcap, e);
+	if (pre->merkle != NULL) {
+		*e = *pre->merkle;
+		return -1;
+	}
 	return 0;
 }
 
@@ -278,22 +306,41 @@ transfer_message(struct buf *out, const char idhex[65], const struct tx *t)
 }
 
 int
-chain_transfer(struct chain *c, const struct tx *t, struct bu_err *e)
+transfer_sig_check(const char idhex[65], const struct tx *t, struct buf *scratch)
+{
+	scratch->n = 0;
+	scratch->oom = 0;
+	transfer_message(scratch, idhex, t);
+	if (scratch->oom)
+		return -2;
+	return ed_verify(t->u.tr.from, scratch->p, scratch->n, t->u.tr.sig) == 0 ? 0 : -1;
+}
+
+/* The signature (or what a worker found of it: sig 1 valid, 0 not), then the ledger. */
+static int
+transfer_pre(struct chain *c, const struct tx *t, int sig, struct bu_err *e)
 {
 	struct buf m = { 0 };
-	int ok;
 
-	transfer_message(&m, c->idhex, t);
-	if (m.oom)
-		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
-	ok = ed_verify(t->u.tr.from, m.p, m.n, t->u.tr.sig) == 0;
-	buf_free(&m);
-	if (!ok)
+	if (sig < 0) {
+		sig = transfer_sig_check(c->idhex, t, &m);
+		buf_free(&m);
+		if (sig == -2)
+			return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+		sig = sig == 0;
+	}
+	if (!sig)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-txns-sig",
 		    "transfer signature is not valid: it covers this chain's id %.16s... and every "
 		    "field, so a transfer signed for another chain, or changed since, fails",
 		    c->idhex);
 	return ledger_transfer(&c->ledger, &t->u.tr, e);
+}
+
+int
+chain_transfer(struct chain *c, const struct tx *t, struct bu_err *e)
+{
+	return transfer_pre(c, t, -1, e);
 }
 
 static int
@@ -332,7 +379,8 @@ check_shape(const struct block *b, uint32_t height, struct bu_err *e)
 
 /* Rules 5 and 6 against the ledger. */
 static int
-apply_txs(struct chain *c, const struct block *b, uint32_t height, struct bu_err *e)
+apply_txs(struct chain *c, const struct block *b, uint32_t height, const struct chain_pre *pre,
+    struct bu_err *e)
 {
 	const struct tx *cb = &b->txs[0];
 	uint64_t fees = 0, limit;
@@ -345,7 +393,7 @@ apply_txs(struct chain *c, const struct block *b, uint32_t height, struct bu_err
 
 		if (t->kind != TX_TRANSFER)
 			continue;
-		if (chain_transfer(c, t, e) != 0)
+		if (transfer_pre(c, t, pre != NULL && pre->sig != NULL ? pre->sig[i] : -1, e) != 0)
 			return txerr(e, i);
 		if (t->u.tr.fee > UINT64_MAX - fees)
 			return bad(e, "bad-txns-overflow", "the block's fees overflow u64%s", "");
@@ -484,13 +532,13 @@ check_length(const struct chain *c, const struct block *b, size_t len, struct bu
 
 /* Merkle and shape; the genesis block's shape was checked with its params. */
 static int
-check_txs(struct chain *c, const struct block *b, uint32_t height, int *mutated,
-    struct bu_err *e)
+check_txs(struct chain *c, const struct block *b, uint32_t height, const struct chain_pre *pre,
+    int *mutated, struct bu_err *e)
 {
 	*mutated = 0;
 	if (b->raw)
 		return 0;
-	if (check_merkle(c, b, e) != 0) {
+	if (check_merkle(c, b, pre, e) != 0) {
 		*mutated = 1;
 		return -1;
 	}
@@ -506,22 +554,23 @@ chain_check_block(struct chain *c, const struct block *b, uint32_t height, size_
 	*mutated = 0;
 	if (check_length(c, b, len, e) != 0)
 		return -1;
-	return check_txs(c, b, height, mutated, e);
+	return check_txs(c, b, height, NULL, mutated, e);
 }
 
 static int
-check_body(struct chain *c, const struct block *b, uint32_t height, struct bu_err *e)
+check_body(struct chain *c, const struct block *b, uint32_t height, const struct chain_pre *pre,
+    struct bu_err *e)
 {
 	int mutated;
 
 	if (b->raw)
 		return b->btc != NULL ? btc_block_check(b->btc, net_of(c), height,
 		    c->ntimes > 0 ? (int64_t)chain_mtp(c) : -1, e) : 0;
-	if (check_txs(c, b, height, &mutated, e) != 0)
+	if (check_txs(c, b, height, pre, &mutated, e) != 0)
 		return -1;
 	if (b->raw || c->o.headers_only || (height == 0 && !c->o.sliced))
 		return 0;
-	return apply_txs(c, b, height, e);
+	return apply_txs(c, b, height, pre, e);
 }
 
 void
@@ -544,10 +593,13 @@ chain_rewind(struct chain *c, const struct chain_tip *t, struct ledger_mark m)
 	ledger_rollback(&c->ledger, m);
 }
 
-/* chain_accept with the header's hash known; checked: the header and body rules hold already. */
+/*
+ * chain_accept with the header's hash known; checked: the header and body
+ * rules hold already; pre: what a worker checked already (or NULL).
+ */
 static int
 accept(struct chain *c, const struct block *b, size_t len, const unsigned char hash[32],
-    int checked, struct bu_err *e)
+    int checked, const struct chain_pre *pre, struct bu_err *e)
 {
 	uint32_t height = c->empty ? (c->o.sliced ? c->o.start_height : 0) : c->height + 1;
 	struct ledger_mark mark;
@@ -571,8 +623,8 @@ accept(struct chain *c, const struct block *b, size_t len, const unsigned char h
 	}
 	if ((!checked && (check_header(c, b, hash, &target, e) != 0 ||
 	    (c->empty && check_genesis_id(c, hash, e) != 0) ||
-	    check_body(c, b, height, e) != 0)) ||
-	    (checked && !b->raw && !c->o.headers_only && apply_txs(c, b, height, e) != 0)) {
+	    check_body(c, b, height, pre, e) != 0)) ||
+	    (checked && !b->raw && !c->o.headers_only && apply_txs(c, b, height, NULL, e) != 0)) {
 		if (c->ledger.tab != NULL)
 			ledger_rollback(&c->ledger, mark);
 		goto fail;
@@ -597,19 +649,40 @@ chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_err *
 	unsigned char hash[32];
 
 	header_hash(hash, &b->h);
-	return accept(c, b, len, hash, 0, e);
+	return accept(c, b, len, hash, 0, NULL, e);
 }
 
 int
 chain_accept_hashed(struct chain *c, const struct block *b, size_t len,
     const unsigned char hash[32], struct bu_err *e)
 {
-	return accept(c, b, len, hash, 0, e);
+	return accept(c, b, len, hash, 0, NULL, e);
+}
+
+int
+chain_accept_pre(struct chain *c, const struct block *b, size_t len, const struct chain_pre *pre,
+    struct bu_err *e)
+{
+	return accept(c, b, len, pre->hash, 0, pre, e);
+}
+
+int
+chain_advance_header(struct chain *c, const struct block *b, const unsigned char hash[32],
+    struct bu_err *e)
+{
+	u256 target;
+
+	if (c->empty || !b->raw || b->btc != NULL || c->height == UINT32_MAX ||
+	    compact_decode(b->h.bits, &target) != 0)
+		return bu_fail(e, BU_EXIT_SYSTEM, "internal",
+		    "a header taken as checked cannot be (the walk's own error)");
+	advance(c, b, c->height + 1, hash, &target);
+	return 0;
 }
 
 int
 chain_connect(struct chain *c, const struct block *b, size_t len, const unsigned char hash[32],
     struct bu_err *e)
 {
-	return accept(c, b, len, hash, 1, e);
+	return accept(c, b, len, hash, 1, NULL, e);
 }

@@ -85,6 +85,28 @@ int chain_accept(struct chain *c, const struct block *b, size_t len, struct bu_e
 int chain_accept_hashed(struct chain *c, const struct block *b, size_t len,
     const unsigned char hash[32], struct bu_err *e);
 /*
+ * What can be checked of a block before its turn, knowing nothing of the
+ * chain below it (worker threads do it): its header's hash, the merkle
+ * rules (block_check_merkle) and the transfer signatures.
+ */
+struct chain_pre {
+	unsigned char hash[32];
+	const struct bu_err *merkle;	/* NULL: the merkle rules hold; else how they fail */
+	const signed char *sig;		/* per tx: 1 valid, 0 not, -1 not checked; NULL: none checked */
+};
+/* chain_accept, with what pre says taken for checked, in the order chain_accept checks. */
+int chain_accept_pre(struct chain *c, const struct block *b, size_t len, const struct chain_pre *pre,
+    struct bu_err *e);
+/*
+ * Move the tip over a raw header (no transactions) whose rules 1-4 hold on
+ * top of it: chain_check_header passed it in the context chain_hctx gives.
+ */
+int chain_advance_header(struct chain *c, const struct block *b, const unsigned char hash[32],
+    struct bu_err *e);
+/* The merkle rules of b alone: its 64-byte tokens, its root, duplicate txids; *ids is scratch. */
+int block_check_merkle(const struct block *b, unsigned char (**ids)[32], size_t *idcap,
+    struct bu_err *e);
+/*
  * Connect a block on top of the tip whose header (chain_check_header in its
  * context) and block rules (chain_check_block) were checked already: the
  * ledger's rules (5 and 6), then the tip moves. As chain_accept otherwise.
@@ -126,6 +148,8 @@ uint64_t chain_subsidy(const struct params *p, uint32_t height);
 int params_check(const struct params *p, struct bu_err *e);
 /* The bytes a transfer's signature covers: "<chain id>:<token up to :sig>". */
 void transfer_message(struct buf *out, const char idhex[65], const struct tx *t);
+/* A transfer's signature under chain idhex: 0 valid, -1 not, -2 out of memory; scratch is reused. */
+int transfer_sig_check(const char idhex[65], const struct tx *t, struct buf *scratch);
 /* Full check of one transfer against the ledger (signature included); applies it. */
 int chain_transfer(struct chain *c, const struct tx *t, struct bu_err *e);
 

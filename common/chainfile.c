@@ -15,18 +15,16 @@ chain_line_limit(const struct chain *c)
 	return c->p.maxblock;
 }
 
-/*
- * One line as a block: a chain's own line; a raw header (Bitcoin's, or
- * after the genesis line with -H); or a whole raw Bitcoin block.
- */
-static int
-parse_line(const struct chain *c, struct block *b, struct btc_block *bb,
+int
+chain_parse_line(const struct chain_opts *o, int empty, struct block *b, struct btc_block *bb,
     const char *line, size_t len, struct bu_err *e)
 {
-	int raw_ok = c->o.bitcoin || (c->o.headers_only && !c->empty);
+	int raw_ok = o->bitcoin || (o->headers_only && !empty);
 
 	b->btc = NULL;
-	if (c->o.bitcoin && len > 160 && memcmp(line, "block ", 6) != 0) {
+	if (o->bitcoin && len > 160 && memcmp(line, "block ", 6) != 0) {
+		if (bb == NULL)
+			return 1;
 		if (btc_block_parse(bb, line, len, e) != 0)
 			return -1;
 		b->raw = 1;
@@ -36,17 +34,17 @@ parse_line(const struct chain *c, struct block *b, struct btc_block *bb,
 		return 0;
 	}
 	if (!raw_ok && len == 160 && memchr(line, ' ', len) == NULL)
-		return bu_fail(e, BU_EXIT_INVALID, "bad-syntax", c->empty ?
+		return bu_fail(e, BU_EXIT_INVALID, "bad-syntax", empty ?
 		    "a raw header: the first line of a chain of our own is its genesis block" :
 		    "a raw header: a header file is checked with -H (headers only)");
 	return block_parse(b, line, len, raw_ok, e);
 }
 
-static int
-at(struct bu_err *e, const struct lines *r, const struct chain *c)
+int
+chain_error_at(struct bu_err *e, const char *name, uint64_t lineno, const struct chain *c)
 {
-	e->file = r->name;
-	e->line = r->lineno;
+	e->file = name;
+	e->line = lineno;
 	if (e->height < 0)
 		e->height = c->empty ? (c->o.sliced ? (int64_t)c->o.start_height : 0) :
 		    (int64_t)c->height + 1;
@@ -70,9 +68,10 @@ chain_walk_lines(struct chain *c, struct lines *r, chain_each_fn each,
 		got = lines_next(r, &line, &len, e);
 		if (got == 0)
 			break;
-		if (got < 0 || parse_line(c, &b, &bb, line, len, e) != 0 ||
+		if (got < 0 || chain_parse_line(&c->o, c->empty, &b, &bb, line, len, e) != 0 ||
 		    chain_accept(c, &b, len, e) != 0) {
-			rc = e->code == BU_EXIT_SYSTEM && got < 0 ? -1 : at(e, r, c);
+			rc = e->code == BU_EXIT_SYSTEM && got < 0 ? -1 :
+			    chain_error_at(e, r->name, r->lineno, c);
 			if (e->code == BU_EXIT_SYSTEM && got > 0)	/* lines.c names the file itself */
 				e->file = r->name;
 			break;

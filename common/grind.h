@@ -1,7 +1,8 @@
-/* grind.h: double SHA-256 of 80-byte headers over nonce ranges, per CPU kernel */
+/* grind.h: double SHA-256 of 80-byte headers, over nonce ranges or in batches, per CPU kernel */
 #ifndef GRIND_H
 #define GRIND_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -31,6 +32,19 @@ struct grind_kernel {
 	 */
 	int (*scan)(const struct grind_job *, uint32_t first, uint32_t step,
 	    uint32_t count, uint32_t *found);
+	/*
+	 * The double SHA-256 of n headers, 80 bytes each one after another at
+	 * hdr, into out (32 bytes each, in hash byte order), lanes at a time;
+	 * any n (a short last group fills its lanes with the first header).
+	 */
+	void (*hash80)(const unsigned char *hdr, size_t n, unsigned char *out);
+	/*
+	 * n rounds of compressing lanes blocks side by side, with nothing
+	 * loaded or stored between them: its rate is the kernel's lane limit,
+	 * what its rounds allow (benchmarks). out gets a word of the result.
+	 */
+	void (*compress_n)(uint64_t n, uint32_t *out);
+	unsigned lanes;		/* headers hashed side by side */
 };
 
 /*

@@ -1,4 +1,6 @@
 /* grind_avx2.c: the AVX2 kernel, eight lanes of 32 bits */
+#include <string.h>
+
 #include "grind_int.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -13,6 +15,8 @@ typedef __m256i V;
 #define V_ROR(x, n)	_mm256_or_si256(_mm256_srli_epi32(x, n), _mm256_slli_epi32(x, 32 - (n)))
 #define V_SHR(x, n)	_mm256_srli_epi32(x, n)
 #define V_XOR3(a, b, c)	_mm256_xor_si256(_mm256_xor_si256(a, b), c)
+#define V_AND(a, b)	_mm256_and_si256(a, b)
+#define V_XOR(a, b)	_mm256_xor_si256(a, b)
 #define V_CH(e, f, g)	_mm256_xor_si256(_mm256_and_si256(_mm256_xor_si256(f, g), e), g)
 #define V_MAJ(a, b, c)	_mm256_or_si256(_mm256_and_si256(a, b), \
 			    _mm256_and_si256(_mm256_or_si256(a, b), c))
@@ -20,6 +24,7 @@ typedef __m256i V;
 			    12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3, \
 			    12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3))
 #define V_LOAD(v, p)	((v) = _mm256_loadu_si256((const __m256i *)(const void *)(p)))
+#define V_STORE(p, v)	_mm256_storeu_si256((__m256i *)(void *)(p), v)
 #define V_MASK_LEQ(p, t)	avx2_mask_leq(p, t)
 
 /* Unsigned x <= t is max(x, t) == t. */
@@ -34,5 +39,8 @@ avx2_mask_leq(const V *x, uint32_t t)
 
 #include "grind_vec.h"
 
-const struct grind_kernel grind_kernel_avx2 = { "avx2", grind_cpu_avx2, vec_scan };
+const struct grind_kernel grind_kernel_avx2 = {
+	.name = "avx2", .supported = grind_cpu_avx2, .scan = vec_scan,
+	.hash80 = vec_hash80, .compress_n = vec_compress_n, .lanes = LANES,
+};
 #endif

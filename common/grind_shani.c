@@ -199,5 +199,113 @@ shani_scan(const struct grind_job *j, uint32_t first, uint32_t step,
 	return 0;
 }
 
-const struct grind_kernel grind_kernel_shani = { "sha-ni", grind_cpu_sha, shani_scan };
+/* One whole compression of each stream's block m (big-endian words), onto its state. */
+static SFN void
+compress(X abef[NS], X cdgh[NS], X m[NS][4])
+{
+	X a0[NS], c0[NS], kw[NS];
+
+	UNROLL
+	for (int s = 0; s < NS; s++) {
+		a0[s] = abef[s];
+		c0[s] = cdgh[s];
+	}
+	for (int g = 0; g < 4; g++) {
+		UNROLL
+		for (int s = 0; s < NS; s++)
+			kw[s] = _mm_add_epi32(m[s][g], ld(grind_k + 4 * g));
+		rnds4(abef, cdgh, kw);
+	}
+	rounds_from16(abef, cdgh, m, 12);
+	UNROLL
+	for (int s = 0; s < NS; s++) {
+		abef[s] = _mm_add_epi32(abef[s], a0[s]);
+		cdgh[s] = _mm_add_epi32(cdgh[s], c0[s]);
+	}
+}
+
+/* NS headers (the last repeated past n) to their double hashes. */
+static SFN void
+hash80_ns(const unsigned char *hdr, size_t n, unsigned char *out)
+{
+	static const uint32_t iv_abef[4] = { 0x9b05688c, 0x510e527f, 0xbb67ae85, 0x6a09e667 };
+	static const uint32_t iv_cdgh[4] = { 0x5be0cd19, 0x1f83d9ab, 0xa54ff53a, 0x3c6ef372 };
+	const X bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3);
+	X abef[NS], cdgh[NS], m[NS][4];
+
+	UNROLL
+	for (int s = 0; s < NS; s++) {
+		const unsigned char *p = hdr + 80 * ((size_t)s < n ? (size_t)s : 0);
+
+		for (int g = 0; g < 4; g++)
+			m[s][g] = _mm_shuffle_epi8(_mm_loadu_si128((const X *)(const void *)(p + 16 * g)), bswap);
+		abef[s] = ld(iv_abef);
+		cdgh[s] = ld(iv_cdgh);
+	}
+	compress(abef, cdgh, m);
+	UNROLL
+	for (int s = 0; s < NS; s++) {
+		const unsigned char *p = hdr + 80 * ((size_t)s < n ? (size_t)s : 0);
+
+		m[s][0] = _mm_shuffle_epi8(_mm_loadu_si128((const X *)(const void *)(p + 64)), bswap);
+		m[s][1] = _mm_set_epi32(0, 0, 0, (int)0x80000000);
+		m[s][2] = _mm_setzero_si128();
+		m[s][3] = _mm_set_epi32(640, 0, 0, 0);
+	}
+	compress(abef, cdgh, m);
+	UNROLL
+	for (int s = 0; s < NS; s++) {
+		from_abef(abef[s], cdgh[s], &m[s][0], &m[s][1]);
+		m[s][2] = _mm_set_epi32(0, 0, 0, (int)0x80000000);
+		m[s][3] = _mm_set_epi32(256, 0, 0, 0);
+		abef[s] = ld(iv_abef);
+		cdgh[s] = ld(iv_cdgh);
+	}
+	compress(abef, cdgh, m);
+	for (int s = 0; s < NS && (size_t)s < n; s++) {
+		X abcd, efgh;
+
+		from_abef(abef[s], cdgh[s], &abcd, &efgh);
+		_mm_storeu_si128((X *)(void *)(out + 32 * s), _mm_shuffle_epi8(abcd, bswap));
+		_mm_storeu_si128((X *)(void *)(out + 32 * s + 16), _mm_shuffle_epi8(efgh, bswap));
+	}
+}
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+shani_hash80(const unsigned char *hdr, size_t n, unsigned char *out)
+{
+	for (size_t done = 0; done < n; done += NS)
+		hash80_ns(hdr + 80 * done, n - done, out + 32 * done);
+}
+
+__attribute__((target("sha,sse4.1,ssse3")))
+static void
+shani_compress_n(uint64_t n, uint32_t *out)
+{
+	X abef[NS], cdgh[NS], m[NS][4], blk[NS][4], acc = _mm_setzero_si128();
+
+	for (int s = 0; s < NS; s++)
+		for (int g = 0; g < 4; g++)
+			blk[s][g] = _mm_set_epi32(4 * g + s, (int)(0x9e3779b9u * (unsigned)g), s, g);
+	/* Independent blocks (as the nonces of a scan are): a counter in word 0, the results summed. */
+	for (uint64_t k = 0; k < n; k++) {
+		for (int s = 0; s < NS; s++) {
+			blk[s][0] = _mm_add_epi32(blk[s][0], _mm_set_epi32(0, 0, 0, 1));
+			for (int g = 0; g < 4; g++)
+				m[s][g] = blk[s][g];
+			abef[s] = _mm_set_epi32(0x6a09e667, (int)0xbb67ae85, 0x510e527f, (int)0x9b05688c);
+			cdgh[s] = _mm_set_epi32(0x3c6ef372, (int)0xa54ff53a, 0x1f83d9ab, 0x5be0cd19);
+		}
+		compress(abef, cdgh, m);
+		for (int s = 0; s < NS; s++)
+			acc = _mm_add_epi32(acc, abef[s]);
+	}
+	*out = (uint32_t)_mm_cvtsi128_si32(acc);
+}
+
+const struct grind_kernel grind_kernel_shani = {
+	.name = "sha-ni", .supported = grind_cpu_sha, .scan = shani_scan,
+	.hash80 = shani_hash80, .compress_n = shani_compress_n, .lanes = NS,
+};
 #endif

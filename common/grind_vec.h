@@ -3,9 +3,10 @@
 /*
  * The including file defines V (a vector of LANES uint32_t), VFN (the
  * attributes of every function here) and the operations V_SET1, V_ADD,
- * V_ROR, V_SHR, V_XOR3, V_CH, V_MAJ, V_BSWAP, V_LOAD (v from LANES words)
- * and V_MASK_LEQ (a bit per lane whose word is <= a scalar); VUNROLL may
- * be defined empty where unrolling the loops does not pay.
+ * V_ROR, V_SHR, V_XOR3, V_CH, V_MAJ, V_BSWAP, V_LOAD (v from LANES words),
+ * V_STORE (v to LANES words), optionally V_AND and V_XOR, and V_MASK_LEQ (a bit per lane whose word is
+ * <= a scalar); VUNROLL may be defined empty where unrolling the loops does
+ * not pay. The kernel's scan is vec_scan, its batch hash vec_hash80.
  */
 #define VS0(x)	V_XOR3(V_ROR(x, 2), V_ROR(x, 13), V_ROR(x, 22))
 #define VS1(x)	V_XOR3(V_ROR(x, 6), V_ROR(x, 11), V_ROR(x, 25))
@@ -16,11 +17,28 @@
 #define VUNROLL	_Pragma("GCC unroll 64")	/* straight-line rounds keep the state in registers */
 #endif
 
+#ifdef V_AND	/* with V_XOR, where Maj is not one instruction */
+/*
+ * Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the
+ * round before's a ^ b: three operations where V_MAJ takes four. A
+ * function of rounds starts with VMAJ_INIT(b, c) of its first round.
+ */
+#define VMAJ_INIT(b, c)	V bc_ = V_XOR(b, c)
+#define VR(a, b, c, d, e, f, g, h, kw) do { \
+	V t1_ = V_ADD(V_ADD(h, (kw)), V_ADD(VS1(e), V_CH(e, f, g))); \
+	V ab_ = V_XOR(a, b); \
+	d = V_ADD(d, t1_); \
+	h = V_ADD(t1_, V_ADD(VS0(a), V_XOR(b, V_AND(ab_, bc_)))); \
+	bc_ = ab_; \
+} while (0)
+#else
+#define VMAJ_INIT(b, c)	do { } while (0)
 #define VR(a, b, c, d, e, f, g, h, kw) do { \
 	V t1_ = V_ADD(V_ADD(h, (kw)), V_ADD(VS1(e), V_CH(e, f, g))); \
 	d = V_ADD(d, t1_); \
 	h = V_ADD(t1_, V_ADD(VS0(a), V_MAJ(a, b, c))); \
 } while (0)
+#endif
 #define VRE(a, b, c, d, e, f, g, h, kw) do { \
 	d = V_ADD(V_ADD(d, V_ADD(h, (kw))), V_ADD(VS1(e), V_CH(e, f, g))); \
 } while (0)
@@ -77,6 +95,7 @@ vec_hash1(const struct grind_job *j, const V *nw, V x[8])
 	/* Named so that round 4 finds a..h where an 8-round group expects them. */
 	V e = V_ADD(VC(j->r3a), *nw), f = VC(j->st3[0]), g = VC(j->st3[1]), h = VC(j->st3[2]);
 	V a = V_ADD(VC(j->r3e), *nw), b = VC(j->st3[4]), c = VC(j->st3[5]), d = VC(j->st3[6]);
+	VMAJ_INIT(f, g);
 
 	vec_schedule1(j, nw, kw);
 	VR(e, f, g, h, a, b, c, d, KW_1(4));
@@ -135,6 +154,7 @@ vec_hash2_h7(const V x[8], V *h7)
 	V kw[61];
 	V a = VC(grind_iv[0]), b = VC(grind_iv[1]), c = VC(grind_iv[2]), d = VC(grind_iv[3]);
 	V e = VC(grind_iv[4]), f = VC(grind_iv[5]), g = VC(grind_iv[6]), h = VC(grind_iv[7]);
+	VMAJ_INIT(b, c);
 
 	vec_schedule2(x, kw);
 	VR8(0, KW_W);
@@ -188,4 +208,108 @@ vec_scan(const struct grind_job *j, uint32_t first, uint32_t step,
 		}
 	}
 	return 0;
+}
+
+/* One whole compression of LANES blocks: the same rounds, no shortcut. */
+static VFN inline void
+vec_compress(V st[8], const V blk[16])
+{
+	V w[64], kw[64];
+	V a = st[0], b = st[1], c = st[2], d = st[3], e = st[4], f = st[5], g = st[6], h = st[7];
+	VMAJ_INIT(b, c);
+
+	VUNROLL
+	for (int i = 0; i < 16; i++)
+		w[i] = blk[i];
+	VUNROLL
+	for (int i = 16; i < 64; i++)
+		VSCHED(i);
+	VUNROLL
+	for (int i = 0; i < 64; i++)
+		kw[i] = V_ADD(w[i], VC(grind_k[i]));
+	VUNROLL
+	for (int i = 0; i < 64; i += 8)
+		VR8(i, KW_W);
+	st[0] = V_ADD(st[0], a);
+	st[1] = V_ADD(st[1], b);
+	st[2] = V_ADD(st[2], c);
+	st[3] = V_ADD(st[3], d);
+	st[4] = V_ADD(st[4], e);
+	st[5] = V_ADD(st[5], f);
+	st[6] = V_ADD(st[6], g);
+	st[7] = V_ADD(st[7], h);
+}
+
+/* Header words (big-endian) of LANES headers from hdr, lane by lane; lanes past n repeat the first. */
+static VFN inline void
+vec_load80(const unsigned char *hdr, size_t n, V wd[20])
+{
+	uint32_t t[20][LANES];
+
+	for (int l = 0; l < LANES; l++) {
+		const unsigned char *p = hdr + 80 * ((size_t)l < n ? (size_t)l : 0);
+
+		for (int i = 0; i < 20; i++)
+			memcpy(&t[i][l], p + 4 * i, 4);
+	}
+	for (int i = 0; i < 20; i++) {
+		V_LOAD(wd[i], t[i]);
+		wd[i] = V_BSWAP(wd[i]);
+	}
+}
+
+static VFN void
+vec_hash80(const unsigned char *hdr, size_t n, unsigned char *out)
+{
+	for (size_t done = 0; done < n; done += LANES) {
+		size_t m = n - done < LANES ? n - done : LANES;
+		uint32_t t[8][LANES];
+		V wd[20], blk[16], s[8];
+
+		vec_load80(hdr + 80 * done, m, wd);
+		for (int i = 0; i < 8; i++)
+			s[i] = VC(grind_iv[i]);
+		vec_compress(s, wd);
+		for (int i = 0; i < 16; i++)
+			blk[i] = VC(i == 4 ? 0x80000000u : i == 15 ? 640u : 0u);
+		for (int i = 0; i < 4; i++)
+			blk[i] = wd[16 + i];
+		vec_compress(s, blk);
+		for (int i = 0; i < 16; i++)
+			blk[i] = i < 8 ? s[i] : VC(i == 8 ? 0x80000000u : i == 15 ? 256u : 0u);
+		for (int i = 0; i < 8; i++)
+			s[i] = VC(grind_iv[i]);
+		vec_compress(s, blk);
+		for (int i = 0; i < 8; i++) {
+			V x = V_BSWAP(s[i]);
+
+			V_STORE(t[i], x);
+		}
+		for (size_t l = 0; l < m; l++)
+			for (int i = 0; i < 8; i++)
+				memcpy(out + 32 * (done + l) + 4 * i, &t[i][l], 4);
+	}
+}
+
+static VFN void
+vec_compress_n(uint64_t n, uint32_t *out)
+{
+	uint32_t t[LANES];
+	V s[8], blk[16], acc = VC(0);
+
+	for (int i = 0; i < 16; i++) {
+		for (int l = 0; l < LANES; l++)
+			t[l] = (uint32_t)(i * 0x9e3779b9u + (uint32_t)l);
+		V_LOAD(blk[i], t);
+	}
+	/* Independent blocks (as the nonces of a scan are): a counter in word 0, the results summed. */
+	for (uint64_t k = 0; k < n; k++) {
+		for (int i = 0; i < 8; i++)
+			s[i] = VC(grind_iv[i]);
+		blk[0] = V_ADD(blk[0], VC(1));
+		vec_compress(s, blk);
+		acc = V_ADD(acc, s[7]);
+	}
+	V_STORE(t, acc);
+	*out = t[0];
 }

@@ -1,8 +1,10 @@
-/* lines.c: buffered line splitting of plain or gzip input, as it arrives */
+/* lines.c: buffered line splitting of plain or gzip input, as it arrives; inflating on a thread */
 #include "lines.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +13,20 @@
 #include <zlib.h>
 
 #define CHUNK (256 * 1024)
+#define NZ 4	/* inflated chunks the thread may be ahead of the reader */
+
+/* The inflating thread and the chunks it hands over, oldest at head. */
+struct zpipe {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct lines *r;	/* its zs, raw and fd are the thread's alone */
+	unsigned char *chunk[NZ];
+	size_t len[NZ];
+	unsigned head, count;
+	int done, rc, quit;
+	struct bu_err err;
+};
 
 /* At the end of input: did the last gzip member end cleanly? */
 static int
@@ -60,6 +76,8 @@ read_some(int fd, void *p, size_t n)
 	return got;
 }
 
+static void start_thread(struct lines *r);
+
 static int
 start_gzip(struct lines *r, struct bu_err *e)
 {
@@ -73,6 +91,7 @@ start_gzip(struct lines *r, struct bu_err *e)
 	z->avail_in = (uInt)r->rawn;
 	r->zs = z;
 	r->mode = 2;
+	start_thread(r);
 	return 0;
 }
 
@@ -102,14 +121,17 @@ sniff(struct lines *r, struct bu_err *e)
 	return 0;
 }
 
-/* Inflate into the buffer; concatenated gzip members are one stream. */
+/*
+ * Inflate up to CHUNK bytes into out, as soon as there are any: *got
+ * of them (0 at the clean end). Concatenated gzip members are one stream.
+ */
 static int
-inflate_some(struct lines *r, struct bu_err *e)
+inflate_into(struct lines *r, unsigned char *out, size_t *got_out, struct bu_err *e)
 {
 	z_stream *z = r->zs;
 	int zr;
 
-	z->next_out = (Bytef *)r->buf + r->end;
+	z->next_out = out;
 	z->avail_out = CHUNK;
 	while (z->avail_out == CHUNK) {
 		if (z->avail_in == 0) {
@@ -140,8 +162,141 @@ inflate_some(struct lines *r, struct bu_err *e)
 			    z->msg != NULL ? z->msg : "inflate failed");
 		}
 	}
-	r->end += CHUNK - z->avail_out;
-	if (z->avail_out == CHUNK)
+	*got_out = CHUNK - z->avail_out;
+	return 0;
+}
+
+static void *
+zthread(void *arg)
+{
+	struct zpipe *p = arg;
+	struct bu_err e;
+	unsigned slot;
+	size_t got;
+	int rc;
+
+	bu_err_clear(&e);
+	pthread_mutex_lock(&p->mu);
+	while (!p->quit && !p->done) {
+		if (p->count == NZ) {
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		slot = (p->head + p->count) % NZ;
+		pthread_mutex_unlock(&p->mu);
+		rc = inflate_into(p->r, p->chunk[slot], &got, &e);
+		pthread_mutex_lock(&p->mu);
+		if (rc == 0 && got > 0) {
+			p->len[slot] = got;
+			p->count++;
+		} else {
+			p->done = 1;
+			p->rc = rc;
+			p->err = e;
+		}
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static void
+free_pipe(struct zpipe *p)
+{
+	unsigned i;
+
+	for (i = 0; i < NZ; i++)
+		free(p->chunk[i]);
+	free(p);
+}
+
+/* Inflate on a thread of its own when one can be had; else inflate_some does it inline. */
+static void
+start_thread(struct lines *r)
+{
+	struct zpipe *p = calloc(1, sizeof *p);
+	unsigned i;
+
+	if (p == NULL)
+		return;
+	p->r = r;
+	for (i = 0; i < NZ; i++)
+		if ((p->chunk[i] = malloc(CHUNK)) == NULL) {
+			free_pipe(p);
+			return;
+		}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&p->tid, NULL, zthread, p) != 0) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		free_pipe(p);
+		return;
+	}
+	r->zp = p;
+}
+
+static void
+stop_thread(struct lines *r)
+{
+	struct zpipe *p = r->zp;
+
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->tid, NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free_pipe(p);
+	r->zp = NULL;
+}
+
+/* The next chunk the thread inflated, in order; its error once the chunks before it are taken. */
+static int
+take_chunk(struct lines *r, struct bu_err *e)
+{
+	struct zpipe *p = r->zp;
+	unsigned head;
+	size_t n;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->count == 0 && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->count == 0) {
+		int rc = p->rc;
+
+		if (rc != 0 && e != NULL)
+			*e = p->err;
+		pthread_mutex_unlock(&p->mu);
+		if (rc == 0)
+			r->eof = 1;
+		return rc;
+	}
+	head = p->head;
+	n = p->len[head];
+	pthread_mutex_unlock(&p->mu);
+	memcpy(r->buf + r->end, p->chunk[head], n);
+	r->end += n;
+	pthread_mutex_lock(&p->mu);
+	p->head = (head + 1) % NZ;
+	p->count--;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return 0;
+}
+
+static int
+inflate_some(struct lines *r, struct bu_err *e)
+{
+	size_t got;
+
+	if (r->zp != NULL)
+		return take_chunk(r, e);
+	if (inflate_into(r, (unsigned char *)r->buf + r->end, &got, e) != 0)
+		return -1;
+	r->end += got;
+	if (got == 0)
 		r->eof = 1;
 	return 0;
 }
@@ -248,9 +403,45 @@ lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e)
 	}
 }
 
+static int
+chunk_ready(struct lines *r)
+{
+	struct zpipe *p = r->zp;
+	int ready;
+
+	pthread_mutex_lock(&p->mu);
+	ready = p->count > 0 || p->done;
+	pthread_mutex_unlock(&p->mu);
+	return ready;
+}
+
+static int
+has_line(const struct lines *r)
+{
+	return r->end > r->start && memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+}
+
+int
+lines_pending(struct lines *r)
+{
+	struct pollfd p = { .fd = r->fd, .events = POLLIN };
+
+	if (has_line(r) || r->eof || r->end - r->start >= r->limit)
+		return 1;
+	if (r->mode == 0)
+		return 0;
+	if (r->mode == 2 ? r->zp == NULL || !chunk_ready(r) : poll(&p, 1, 0) != 1)
+		return 0;
+	if (fill(r, NULL) != 0)
+		return 1;	/* lines_next meets it again and says what it is */
+	return has_line(r) || r->eof;
+}
+
 void
 lines_close(struct lines *r)
 {
+	if (r->zp != NULL)
+		stop_thread(r);
 	if (r->zs != NULL) {
 		inflateEnd(r->zs);
 		free(r->zs);

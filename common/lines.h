@@ -11,6 +11,7 @@ struct lines {
 	int fd;
 	int mode;		/* 0 not yet known, 1 plain, 2 gzip */
 	void *zs;		/* z_stream, gzip only */
+	void *zp;		/* the thread that inflates it, if one could be started */
 	unsigned char *raw;	/* compressed input, gzip only */
 	size_t rawn;
 	const char *name;	/* for messages: the path, or "-" */
@@ -27,9 +28,10 @@ struct lines {
 };
 
 /*
- * path "-" is standard input. Gzip input (by its magic bytes) is inflated;
- * anything else is read as it comes, so a line that arrives through a pipe
- * is returned at once, not when a buffer fills.
+ * path "-" is standard input. Gzip input (by its magic bytes) is inflated,
+ * on a thread of its own beside the caller's, at most 1 MiB ahead of the
+ * lines taken; anything else is read as it comes, so a line that arrives
+ * through a pipe is returned at once, not when a buffer fills.
  */
 int lines_open(struct lines *r, const char *path, size_t limit, struct bu_err *e);
 int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct bu_err *e);
@@ -42,6 +44,12 @@ int lines_fdopen(struct lines *r, int fd, const char *name, size_t limit, struct
  * After an error every call returns the same error.
  */
 int lines_next(struct lines *r, const char **line, size_t *len, struct bu_err *e);
+/*
+ * Whether lines_next would answer now without waiting for input: a whole
+ * line is buffered, or arrives with what can be read without blocking
+ * (which it reads), or the input has ended or failed.
+ */
+int lines_pending(struct lines *r);
 void lines_close(struct lines *r);
 
 #endif

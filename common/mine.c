@@ -269,7 +269,7 @@ search_rolls(const struct mine_opts *o, struct block *b, const struct toks *orig
 		show_target(target, expected);
 	for (r = 0;; r++) {
 		struct toks cur = { 0 };
-		uint32_t nonce;
+		uint32_t nonce = 0;	/* set when got > 0; -O1 cannot tell */
 		int got;
 
 		if (apply_roll(b, &h0, orig, cb, extra, r, &cur, e) != 0) {

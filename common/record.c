@@ -363,7 +363,7 @@ int
 block_push_tx(struct block *b, struct bu_err *e)
 {
 	if (b->ntx == b->cap) {
-		size_t ncap = b->cap ? 2 * b->cap : 16;
+		size_t ncap = b->cap ? 2 * b->cap : 4;	/* most blocks hold a few; walk.c keeps thousands */
 		struct tx *n = realloc(b->txs, ncap * sizeof *n);
 
 		if (n == NULL)

@@ -3,16 +3,22 @@
 
 #include <string.h>
 
+/* Written so that compilers make one load of it. */
+static uint64_t
+le64(const unsigned char *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+	    (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+	    (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+}
+
 void
 u256_from_le(u256 *r, const unsigned char b[32])
 {
-	int i, j;
+	int i;
 
-	for (i = 0; i < 4; i++) {
-		r->w[i] = 0;
-		for (j = 7; j >= 0; j--)
-			r->w[i] = r->w[i] << 8 | b[8 * i + j];
-	}
+	for (i = 0; i < 4; i++)
+		r->w[i] = le64(b + 8 * i);
 }
 
 void
@@ -163,8 +169,8 @@ u256_dec(char out[79], const u256 *a)
 	out[n] = '\0';
 }
 
-int
-compact_decode(uint32_t bits, u256 *target)
+static int
+decode(uint32_t bits, u256 *target)
 {
 	unsigned size = bits >> 24;
 	uint32_t word = bits & 0x007fffff;
@@ -183,6 +189,26 @@ compact_decode(uint32_t bits, u256 *target)
 		shl(&t, &t, 8 * (size - 3));
 	if (u256_is_zero(&t))
 		return -1;
+	*target = t;
+	return 0;
+}
+
+/* Block after block carries the same bits: each thread keeps the last it decoded. */
+int
+compact_decode(uint32_t bits, u256 *target)
+{
+	static _Thread_local int have;
+	static _Thread_local uint32_t last;
+	static _Thread_local u256 t;
+
+	if (!have || bits != last) {
+		if (decode(bits, &t) != 0) {
+			have = 0;
+			return -1;
+		}
+		last = bits;
+		have = 1;
+	}
 	*target = t;
 	return 0;
 }

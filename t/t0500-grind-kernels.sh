@@ -14,7 +14,7 @@ do
 done
 for k in $(test-grind -l 2>/dev/null | sed 's/ .*//')
 do
-	test_expect_success "KERNEL_$k" "kernel $k: random headers, edge ranges, mainnet nonces" "
+	test_expect_success "KERNEL_$k" "kernel $k: random headers, edge ranges, mainnet nonces, batches of headers" "
 		test-grind -k $k \"\$headers\" >out &&
 		test_grep '^$k: [0-9]* checks, 0 failed\$' out
 	"

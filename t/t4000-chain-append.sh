@@ -117,6 +117,53 @@ test_expect_success 'kill -9 mid-append, many trials: a verifiable prefix, every
 	test_cmp src.blk k.blk && verify k.blk
 '
 
+test_expect_success 'lines that wait are checked, written and fsynced as one group, then acknowledged' '
+	test-mkchain 3000 >g.src && head -n 1 g.src >g.gen && tail -n +2 g.src >g.rest &&
+	cp g.gen g.blk && chain-append g.blk <g.rest >ack && test_cmp g.src g.blk &&
+	sed "s/^block height=[0-9]* hash=\([0-9a-f]*\) .*/\1/" g.rest >expect &&
+	test_cmp expect ack &&
+	sed -n "2,1000p" g.src >part && echo "block height=1000 junk" >>part &&
+	cp g.gen p2.blk && test_expect_code 1 chain-append p2.blk <part >ack 2>err &&
+	test_grep "^chain-append: -:1000: bad-syntax: height 1000: " err &&
+	test_line_count = 999 ack && head -n 1000 g.src >expect && test_cmp expect p2.blk
+'
+
+# group_trial: the first 1000 blocks through a FIFO, each group acknowledged;
+# then the other 1999 at once, and kill -9 when the file reaches a random
+# size among them: in the middle of a group's write or before its fsync.
+group_trial() {
+	cp g.gen g.blk && rm -f f && mkfifo f && : >ack &&
+	{ chain-append g.blk <f >ack 2>/dev/null & } && pid=$! &&
+	exec 3>f &&
+	head -n 1000 g.rest >&3 &&
+	test_wait_until 30 "[ \$(wc -l <ack) -ge 1000 ]" &&
+	s1=$(head -n 1001 g.src | wc -c) && s2=$(wc -c <g.src) &&
+	at=$((s1 + ($(od -An -N2 -tu2 /dev/urandom) * (s2 - s1)) / 65536)) &&
+	{ test-killat -s "$at" $pid g.blk >/dev/null & } && kpid=$! &&
+	{ tail -n +1001 g.rest >&3 2>/dev/null; exec 3>&-; } &&
+	wait $kpid; killed=$?
+	wait $pid 2>/dev/null
+	return 0
+}
+
+test_expect_success 'kill -9 in the middle of a group: what was acknowledged is kept, the rest a prefix' '
+	trial=0 cut=0 &&
+	while [ $trial -lt 20 ] && [ $cut -lt 3 ]; do
+		trial=$((trial + 1)) && group_trial &&
+		n=$(wc -l <g.blk) && acked=$(wc -l <ack) &&
+		head -n "$n" g.src >expect && head -n "$n" g.blk >got && test_cmp expect got &&
+		head -n "$acked" g.rest | sed "s/^block height=[0-9]* hash=\([0-9a-f]*\) .*/\1/" >expect &&
+		test_cmp expect ack && test "$acked" -ge 1000 && test "$acked" -le $((n - 1)) &&
+		if [ $killed = 0 ] && [ "$(wc -c <g.blk)" -gt "$(head -n "$n" g.blk | wc -c)" -o \
+		    $((n - 1)) -gt "$acked" ]; then
+			cut=$((cut + 1))
+		fi || return 1
+	done &&
+	echo "trials=$trial groups cut=$cut" && test $cut -ge 1 &&
+	tail -n +$((n + 1)) g.src >more && chain-append -q g.blk <more 2>err &&
+	test_cmp g.src g.blk && verify g.blk
+'
+
 test_expect_success 'two writers at once never interleave lines' '
 	cp genesis w.blk &&
 	writer() {

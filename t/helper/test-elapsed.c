@@ -11,6 +11,8 @@
  *		reached, 1 on the time limit (default 30 s).
  *	-r	also print the command's peak resident set size in KiB,
  *		after the microseconds, on the same line.
+ *	-c	also print the CPU microseconds (user and system) it used,
+ *		last on the line.
  */
 #include <errno.h>
 #include <signal.h>
@@ -35,7 +37,7 @@ now_us(void)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: test-elapsed [-r] [-t seconds] [-f file -s bytes] cmd [arg ...]\n");
+	fprintf(stderr, "usage: test-elapsed [-cr] [-t seconds] [-f file -s bytes] cmd [arg ...]\n");
 	return 2;
 }
 
@@ -44,11 +46,12 @@ main(int argc, char *argv[])
 {
 	const char *file = NULL;
 	long long bytes = 0, t0, limit = 30;
-	int ch, st = 0, reached = 0, running, rss = 0;
+	int ch, st = 0, reached = 0, running, rss = 0, cpu = 0;
 	pid_t pid;
 
-	while ((ch = getopt(argc, argv, "+f:rs:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "+cf:rs:t:")) != -1) {
 		switch (ch) {
+		case 'c': cpu = 1; break;
 		case 'r': rss = 1; break;
 		case 'f': file = optarg; break;
 		case 's': bytes = atoll(optarg); break;
@@ -93,13 +96,17 @@ main(int argc, char *argv[])
 		kill(pid, SIGTERM);
 		waitpid(pid, &st, 0);
 	}
-	if (rss) {
+	{
 		struct rusage ru;
 
 		getrusage(RUSAGE_CHILDREN, &ru);
-		printf("%lld %ld\n", t0, ru.ru_maxrss);
-	} else {
-		printf("%lld\n", t0);
+		printf("%lld", t0);
+		if (rss)
+			printf(" %ld", ru.ru_maxrss);
+		if (cpu)
+			printf(" %lld", (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+			    ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+		printf("\n");
 	}
 	if (file != NULL)
 		return reached ? 0 : 1;

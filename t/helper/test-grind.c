@@ -1,4 +1,4 @@
-/* test-grind: check grind kernels against libcrypto's double SHA-256, nonce by nonce */
+/* test-grind: check grind kernels against libcrypto's double SHA-256, nonce by nonce and in batches */
 #include <err.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -234,6 +234,74 @@ test_mainnet(const struct grind_kernel *k, const char *path)
 		err(1, "%s", path);
 }
 
+/* hash80 of n headers against libcrypto, header by header; the bytes after out[n] untouched. */
+static void
+compare80(const struct grind_kernel *k, const unsigned char *hdr, size_t n, const char *where)
+{
+	unsigned char *out = malloc(32 * n + 32), once[32], want[32];
+
+	if (out == NULL)
+		err(3, "malloc");
+	memset(out, 0xa5, 32 * n + 32);
+	k->hash80(hdr, n, out);
+	checks++;
+	for (size_t i = 0; i < n; i++) {
+		SHA256(hdr + 80 * i, 80, once);
+		SHA256(once, 32, want);
+		if (memcmp(want, out + 32 * i, 32) != 0) {
+			failures++;
+			warnx("%s: hash80 of %zu headers (%s): header %zu differs", k->name, n, where, i);
+			break;
+		}
+	}
+	for (size_t i = 0; i < 32; i++)
+		if (out[32 * n + i] != 0xa5) {
+			failures++;
+			warnx("%s: hash80 of %zu headers wrote past its end", k->name, n);
+			break;
+		}
+	free(out);
+}
+
+/* Every count from 0 to past two groups of lanes, and one long batch. */
+static void
+test_batches(const struct grind_kernel *k)
+{
+	size_t most = 3 * (size_t)k->lanes + 300;
+	unsigned char *h = malloc(80 * most);
+
+	if (h == NULL)
+		err(3, "malloc");
+	for (size_t i = 0; i < most; i++)
+		random_header(h + 80 * i);
+	for (size_t n = 0; n <= 2 * (size_t)k->lanes + 3; n++)
+		compare80(k, h, n, "random");
+	compare80(k, h + 80, most - 1, "random");
+	free(h);
+}
+
+static void
+test_mainnet80(const struct grind_kernel *k, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	unsigned char *h = NULL;
+	size_t n = 0, cap = 0;
+
+	if (f == NULL)
+		err(1, "%s", path);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (n == cap && (h = realloc(h, 80 * (cap = 2 * cap + 64))) == NULL)
+			err(3, "realloc");
+		if (strlen(line) != 161 || bu_unhex(line, 160, h + 80 * n++, 80) != 0)
+			errx(1, "%s: not 160 hex digits", path);
+	}
+	if (ferror(f) || fclose(f) != 0)
+		err(1, "%s", path);
+	compare80(k, h, n, path);
+	free(h);
+}
+
 static void
 usage(void)
 {
@@ -270,8 +338,11 @@ run(const char *name, char **files)
 	test_random(k);
 	test_edges(k);
 	test_exact(k);
-	for (; *files != NULL; files++)
+	test_batches(k);
+	for (; *files != NULL; files++) {
 		test_mainnet(k, *files);
+		test_mainnet80(k, *files);
+	}
 	printf("%s: %lu checks, %lu failed\n", k->name, checks, failures);
 	return failures != 0;
 }

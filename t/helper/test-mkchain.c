@@ -6,17 +6,22 @@
  * just above median time past), -t the genesis time; -i k makes the k-th new
  * block invalid (its coinbase pays one unit too much) and builds the rest on it;
  * -d puts each line of file in every block as a data record; -R puts one
- * record "record HEIGHT" in each block.
+ * record "record HEIGHT" in each block; -T n pays the coinbases to a fixed
+ * key and, once they are mature, puts n transfers from it in each block.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "build.h"
+#include "ed25519.h"
+#include "ledger.h"
 #include "merkle.h"
 #include "chain.h"
 #include "state.h"
+#include "transfer.h"
 
 static void
 die(const struct bu_err *e)
@@ -105,6 +110,33 @@ accept_line(struct chain *c, const struct buf *line)
 	fwrite(line->p, 1, line->n, stdout);
 }
 
+/* n transfers of 1 unit from the key sec (account from) to an account of its own, into path. */
+static const char *
+transfers_file(char *path, const struct chain *c, const unsigned char sec[32],
+    const unsigned char from[32], long n)
+{
+	const struct account *a = ledger_get(&c->ledger, from);
+	struct transfer t = { .amount = 1 };
+	struct buf out = { 0 };
+	struct bu_err e;
+	FILE *f;
+	long i;
+
+	memcpy(t.from, from, 32);
+	memset(t.to, 0x22, 32);
+	t.nonce = a != NULL ? a->nonce : 0;
+	for (i = 0; i < n; i++, t.nonce++)
+		if (transfer_sign(&out, c->idhex, sec, &t, "", &e) != 0)
+			die(&e);
+	if ((f = fopen(path, "w")) == NULL || fwrite(out.p, 1, out.n, f) != out.n ||
+	    fclose(f) != 0) {
+		fprintf(stderr, "test-mkchain: %s: cannot write\n", path);
+		exit(3);
+	}
+	buf_free(&out);
+	return path;
+}
+
 static void
 genesis(struct chain *c, int64_t t0, uint32_t retarget)
 {
@@ -134,14 +166,16 @@ main(int argc, char *argv[])
 	const char *base = NULL, *data = NULL;
 	struct chain c;
 	struct bu_err e;
-	long count, i, bad = 0, step = 0, retarget = 0;
+	long count, i, bad = 0, step = 0, retarget = 0, ntr = 0;
 	int64_t t0 = -1;
-	char rec[64] = "";
+	char rec[64] = "", trf[64] = "";
+	unsigned char sec[32];
+	struct ledger_mark mark;
 	int ch, records = 0;
 
 	bu_setprogname(argv[0]);
 	memset(n.coinbase, 0x11, 32);
-	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:d:R")) != -1) {
+	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:d:RT:")) != -1) {
 		switch (ch) {
 		case 'c': base = optarg; break;
 		case 'x': n.extra = optarg; break;
@@ -151,9 +185,10 @@ main(int argc, char *argv[])
 		case 'i': bad = atol(optarg); break;
 		case 'd': data = optarg; break;
 		case 'R': records = 1; break;
+		case 'T': ntr = atol(optarg); break;
 		default:
 			fprintf(stderr, "usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] "
-			    "[-s step] [-t time0] [-i k] [-d file | -R] count\n");
+			    "[-s step] [-t time0] [-i k] [-d file | -R | -T n] count\n");
 			return 2;
 		}
 	}
@@ -162,6 +197,12 @@ main(int argc, char *argv[])
 	if (records) {
 		snprintf(rec, sizeof rec, "test-mkchain.%ld.rec", (long)getpid());
 		data = rec;
+	}
+	if (ntr > 0) {
+		memset(sec, 0x33, sizeof sec);
+		if (ed_public(sec, n.coinbase, &e) != 0)
+			die(&e);
+		snprintf(trf, sizeof trf, "test-mkchain.%ld.txs", (long)getpid());
 	}
 	o.now = bu_now();
 	chain_init(&c, &o);
@@ -176,9 +217,16 @@ main(int argc, char *argv[])
 		if (step > 0)
 			n.time = last + step > (int64_t)chain_mtp(&c) ? last + step : chain_mtp(&c) + 1;
 		raw.n = 0;
+		if (ntr > 0 && c.height + 1 > c.p.maturity)
+			transfers_file(trf, &c, sec, n.coinbase, ntr);
+		else if (ntr > 0 && unlink(trf) != 0 && errno != ENOENT)
+			exit(3);
+		mark = ledger_mark(&c.ledger);	/* build_next applies the transfers; accept_line will */
 		if (build_next(&c, &n, records ? record_file(rec, (long)c.height + 1) :
+		    ntr > 0 ? (c.height + 1 > c.p.maturity ? trf : "/dev/null") :
 		    data ? data : "/dev/null", data != NULL, &raw, &e) != 0)
 			die(&e);
+		ledger_rollback(&c.ledger, mark);
 		grind(raw.p, raw.n - 1, &mined);
 		if (i + 1 == bad) {
 			overpay(&mined);
@@ -188,6 +236,8 @@ main(int argc, char *argv[])
 	}
 	if (records)
 		unlink(rec);
+	if (ntr > 0)
+		unlink(trf);
 	buf_free(&raw);
 	buf_free(&mined);
 	chain_free(&c);
