@@ -3,25 +3,31 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmdutil.h"
 #include "netclient.h"
 
-enum mode { SUBMIT, CHAIN, MEMPOOL, PEERS, PING };
+enum mode { SUBMIT, CHAIN, MEMPOOL, PEERS, PING, INFO };
+
+#define DEFAULT_NODE "127.0.0.1:8433"
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: peer-send [-q] [-t seconds] [--chain | --mempool | --peers | --ping] host:port\n");
+	    "usage: peer-send [-q] [--json] [-t seconds]\n"
+	    "                 [--chain [--since hash] | --info | --mempool | --peers | --ping]\n"
+	    "                 [host:port]\n");
 	exit(status);
 }
 
 static int
-run(struct client *cl, enum mode m, FILE *out, struct bu_err *e)
+run(struct client *cl, enum mode m, const char *since, FILE *out, struct bu_err *e)
 {
 	switch (m) {
-	case CHAIN: return client_chain(cl, out, e);
+	case CHAIN: return client_chain(cl, since, out, e);
+	case INFO: return client_info(cl, out, e);
 	case MEMPOOL: return client_mempool(cl, out, e);
 	case PEERS: return client_peers(cl, out, e);
 	case PING: return client_ping(cl, out, e);
@@ -44,6 +50,9 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "chain", no_argument, NULL, 'C' },
+		{ "info", no_argument, NULL, 'I' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "since", required_argument, NULL, 'S' },
 		{ "mempool", no_argument, NULL, 'M' },
 		{ "peers", no_argument, NULL, 'P' },
 		{ "ping", no_argument, NULL, 'G' },
@@ -53,17 +62,27 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	enum mode m = SUBMIT;
-	const char *given = NULL;
+	const char *given = NULL, *since = NULL, *node = DEFAULT_NODE;
+	unsigned char h[32];
+	char sincehex[65];
 	struct client cl;
 	struct bu_err e;
 	FILE *out = stdout;
 	uint64_t t = 10;
-	int ch, rc;
+	int ch, rc, json = 0;
 
 	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "qt:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'C': set_mode(&m, &given, CHAIN, "--chain"); break;
+		case 'I': set_mode(&m, &given, INFO, "--info"); break;
+		case 'J': json = 1; break;
+		case 'S':
+			if (strlen(optarg) != 64 || bu_unhex_rev(optarg, 64, h) != 0)
+				usage_error("--since '%s': not a block hash (64 hex digits)", optarg);
+			bu_hex_rev(sincehex, h);	/* as the wire spells it */
+			since = sincehex;
+			break;
 		case 'M': set_mode(&m, &given, MEMPOOL, "--mempool"); break;
 		case 'P': set_mode(&m, &given, PEERS, "--peers"); break;
 		case 'G': set_mode(&m, &given, PING, "--ping"); break;
@@ -77,19 +96,21 @@ main(int argc, char *argv[])
 		default: usage(2);
 		}
 	}
-	if (argc - optind != 1) {
-		if (argc == optind)
-			usage_why("no node address given (host:port)");
-		else
-			usage_why("one node address (host:port), not %d", argc - optind);
-		usage(2);
-	}
+	if (argc - optind > 1)
+		usage_error("one node address (host:port), not %d", argc - optind);
+	if (argc - optind == 1)
+		node = argv[optind];
+	if (since != NULL && m != CHAIN)
+		usage_error("--since goes with --chain");
+	if (json && m != SUBMIT && m != INFO)
+		usage_error("--json is for verdicts and --info; %s writes records", given);
 	signal(SIGPIPE, SIG_IGN);
-	if (client_open(&cl, argv[optind], (int)t * 1000, &e) != 0) {
+	if (client_open(&cl, node, (int)t * 1000, &e) != 0) {
 		client_close(&cl);
 		return report_exit(&e, BU_EXIT_SYSTEM);
 	}
-	rc = run(&cl, m, out, &e);
+	cl.json = json;
+	rc = run(&cl, m, since, out, &e);
 	client_close(&cl);
 	if (rc < 0)
 		return report_exit(&e, BU_EXIT_SYSTEM);

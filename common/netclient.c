@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "lines.h"
 
 #define CLIENT_LINE (32u << 20)
@@ -194,6 +195,38 @@ took(const char *line, size_t len, const char *cmd)
 }
 
 /*
+ * One verdict on out: "VERDICT KIND REST" as text, or as a JSON object
+ * with the hash (accepted, side, known) or the reason and its message.
+ */
+static void
+print_verdict(const struct client *cl, FILE *out, const char *kind, const char *v,
+    size_t vlen, const char *rest)
+{
+	struct buf b = { 0 };
+	struct json j;
+	const char *sp;
+
+	if (!cl->json) {
+		fprintf(out, "%.*s %s %s\n", (int)vlen, v, kind, rest);
+		return;
+	}
+	json_start(&j, &b);
+	json_cstr(&j, "kind", kind);
+	json_str(&j, "verdict", v, vlen);
+	if (vlen == 8 && memcmp(v, "rejected", 8) == 0) {
+		sp = strchr(rest, ' ');
+		json_str(&j, "reason", rest, sp != NULL ? (size_t)(sp - rest) : strlen(rest));
+		json_cstr(&j, "message", sp != NULL ? sp + 1 : "");
+	} else {
+		json_cstr(&j, "hash", rest);
+	}
+	json_finish(&j);
+	if (!b.oom)
+		fwrite(b.p, 1, b.n, out);
+	buf_free(&b);
+}
+
+/*
  * The verdict on one submission: 0 the node has it (accepted to its best
  * chain, stored on a side branch, or known already), 1 rejected (printed),
  * -1 error.
@@ -209,11 +242,13 @@ verdict(struct client *cl, const char *cmd, FILE *out, struct bu_err *e)
 		if (client_recv(cl, &line, &len, e) != 0)
 			return -1;
 		if (took(line, len, cmd)) {
-			fprintf(out, "%s\n", line);
+			size_t w = (size_t)((char *)memchr(line, ' ', len) - line);
+
+			print_verdict(cl, out, cmd, line, w, line + w + strlen(cmd) + 2);
 			return 0;
 		}
 		if (starts(line, len, rej)) {
-			fprintf(out, "rejected %s\n", line + 7);
+			print_verdict(cl, out, cmd, "rejected", 8, line + strlen(rej));
 			return 1;
 		}
 	}
@@ -237,7 +272,7 @@ client_submit(struct client *cl, FILE *in, FILE *out, struct bu_err *e)
 		else if (starts(line, len, "tx "))
 			cmd = "tx";
 		else {
-			fprintf(out, "rejected line bad-syntax not a block or tx line\n");
+			print_verdict(cl, out, "line", "rejected", 8, "bad-syntax not a block or tx line");
 			worst = 1;
 			continue;
 		}
@@ -297,13 +332,30 @@ collect(struct client *cl, const char *req, const char *want, struct buf *got,
 	}
 }
 
+/* Whether the first block line in got names prev (display order) as its parent. */
+static int
+follows(const struct buf *got, const char *prev)
+{
+	const char *nl = got->n > 0 ? memchr(got->p, '\n', got->n) : NULL;
+	const char *p;
+	char key[72];
+
+	if (nl == NULL)
+		return 0;
+	snprintf(key, sizeof key, " prev=%.64s ", prev);
+	for (p = got->p; p + strlen(key) <= nl; p++)
+		if (memcmp(p, key, strlen(key)) == 0)
+			return 1;
+	return 0;
+}
+
 /*
  * Ask getdata for each "inv KIND <hash>" line of invs; print the answers.
  * A line that is not exactly that (the node's mistake) asks for nothing.
  */
 static int
 fetch(struct client *cl, const struct buf *invs, const char *kind, FILE *out,
-    char last[65], struct bu_err *e)
+    char last[65], const char *prev, struct bu_err *e)
 {
 	char req[100], want[16];
 	const char *p = invs->p, *end = invs->p + invs->n, *nl;
@@ -323,19 +375,108 @@ fetch(struct client *cl, const struct buf *invs, const char *kind, FILE *out,
 			snprintf(last, 65, "%.64s", p + skip);
 	}
 	rc = collect(cl, NULL, want, &got, &k, e);
+	if (rc == 0 && prev != NULL && !follows(&got, prev))
+		rc = bu_fail(e, BU_EXIT_INVALID, "not-found",
+		    "block %s is not on the node's best chain", prev);
 	if (rc == 0 && got.n > 0)
 		fwrite(got.p, 1, got.n, out);
 	buf_free(&got);
 	return rc;
 }
 
-int
-client_chain(struct client *cl, FILE *out, struct bu_err *e)
+/* The node's info line (without the word info) into line[size]. */
+static int
+info_line(struct client *cl, char *line, size_t size, struct bu_err *e)
 {
-	struct buf invs = { 0 }, gen = { 0 };
+	struct buf got = { 0 };
+	size_t k;
+	int rc;
+
+	if ((rc = collect(cl, "getinfo", "info ", &got, &k, e)) == 0 &&
+	    (k != 1 || got.n - 6 >= size))
+		rc = bu_fail(e, BU_EXIT_SYSTEM, "network", "the node did not answer getinfo");
+	if (rc == 0)
+		snprintf(line, size, "%.*s", (int)(got.n - 6), got.p + 5);
+	buf_free(&got);
+	return rc;
+}
+
+/* The value of key= in an info line, in val[size]; 0, or -1 if it is not there. */
+static int
+info_field(const char *line, const char *key, char *val, size_t size)
+{
+	size_t n = strlen(key), w;
+	const char *p = line;
+
+	while (*p != '\0') {
+		w = strcspn(p, " ");
+		if (w > n && p[n] == '=' && memcmp(p, key, n) == 0 && w - n - 1 < size) {
+			snprintf(val, size, "%.*s", (int)(w - n - 1), p + n + 1);
+			return 0;
+		}
+		p += w;
+		p += *p == ' ';
+	}
+	return -1;
+}
+
+/* Blocks after last, a getblocks answer at a time, until the node has no more. */
+static int
+chain_after(struct client *cl, char last[65], const char *since, FILE *out, struct bu_err *e)
+{
+	struct buf invs = { 0 };
+	char req[100];
+	size_t k;
+
+	for (;;) {
+		char before[65];
+
+		memcpy(before, last, 65);
+		snprintf(req, sizeof req, "getblocks %s", last);
+		invs.n = 0;
+		if (collect(cl, req, "inv block ", &invs, &k, e) != 0 ||
+		    (k > 0 && fetch(cl, &invs, "block", out, last, since, e) != 0)) {
+			buf_free(&invs);
+			return -1;
+		}
+		since = NULL;		/* the first answer is checked, the rest follow it */
+		if (k == 0 || strcmp(before, last) == 0)	/* the end, or no way on */
+			break;
+	}
+	buf_free(&invs);
+	return 0;
+}
+
+/* --since HASH: nothing when HASH is the node's tip, else what follows it. */
+static int
+chain_since(struct client *cl, const char *since, FILE *out, struct bu_err *e)
+{
+	char info[1024], tip[65], last[65];
+	int rc;
+
+	if (info_line(cl, info, sizeof info, e) != 0)
+		return -1;
+	if (info_field(info, "tip", tip, sizeof tip) != 0 || !is_hash(tip, strlen(tip)))
+		return bu_fail(e, BU_EXIT_SYSTEM, "network", "the node's info names no tip");
+	if (strcmp(tip, since) == 0)
+		return 0;
+	snprintf(last, sizeof last, "%s", since);
+	rc = chain_after(cl, last, since, out, e);
+	if (rc == 0 && strcmp(last, since) == 0)	/* no block followed it */
+		rc = bu_fail(e, BU_EXIT_INVALID, "not-found",
+		    "block %s is not on the node's best chain", since);
+	return rc;
+}
+
+int
+client_chain(struct client *cl, const char *since, FILE *out, struct bu_err *e)
+{
+	struct buf gen = { 0 };
 	char last[65], req[100];
 	size_t k;
 
+	if (since != NULL)
+		return chain_since(cl, since, out, e);
 	snprintf(last, sizeof last, "%s", cl->chain);
 	snprintf(req, sizeof req, "getdata block %s", cl->chain);
 	if (collect(cl, req, "block ", &gen, &k, e) != 0) {
@@ -348,21 +489,44 @@ client_chain(struct client *cl, FILE *out, struct bu_err *e)
 	}
 	fwrite(gen.p, 1, gen.n, out);
 	buf_free(&gen);
-	for (;;) {
-		char before[65];
+	return chain_after(cl, last, NULL, out, e);
+}
 
-		memcpy(before, last, sizeof before);
-		snprintf(req, sizeof req, "getblocks %s", last);
-		invs.n = 0;
-		if (collect(cl, req, "inv block ", &invs, &k, e) != 0 ||
-		    (k > 0 && fetch(cl, &invs, "block", out, last, e) != 0)) {
-			buf_free(&invs);
-			return -1;
-		}
-		if (k == 0 || strcmp(before, last) == 0)	/* the end, or no way on */
-			break;
+int
+client_info(struct client *cl, FILE *out, struct bu_err *e)
+{
+	static const char *const keys[] = { "chain", "height", "tip", "work", "in", "out",
+		"mempool", "agent" };
+	char info[1024], val[256];
+	struct buf b = { 0 };
+	struct json j;
+	size_t i;
+	uint64_t v;
+
+	if (info_line(cl, info, sizeof info, e) != 0)
+		return -1;
+	if (!cl->json) {
+		fprintf(out, "%s\n", info);
+		return 0;
 	}
-	buf_free(&invs);
+	json_start(&j, &b);
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (info_field(info, keys[i], val, sizeof val) != 0)
+			json_null(&j, keys[i]);
+		else if (i == 0 || i == 2 || i == 3 || i == 7)	/* chain, tip, work, agent */
+			json_cstr(&j, keys[i], val);
+		else if (bu_parse_u64(val, strlen(val), UINT64_MAX, &v) == 0)
+			json_num(&j, keys[i], v);
+		else
+			json_null(&j, keys[i]);
+	}
+	json_finish(&j);
+	if (b.oom) {
+		buf_free(&b);
+		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	}
+	fwrite(b.p, 1, b.n, out);
+	buf_free(&b);
 	return 0;
 }
 
@@ -375,7 +539,7 @@ client_mempool(struct client *cl, FILE *out, struct bu_err *e)
 
 	rc = collect(cl, "mempool", "inv tx ", &invs, &k, e);
 	if (rc == 0 && k > 0)
-		rc = fetch(cl, &invs, "tx", out, NULL, e);
+		rc = fetch(cl, &invs, "tx", out, NULL, NULL, e);
 	buf_free(&invs);
 	return rc;
 }

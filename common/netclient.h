@@ -13,6 +13,7 @@ struct client {
 	char chain[65];		/* the node's chain id, from its hello */
 	struct netin in;
 	uint64_t pings;
+	int json;		/* verdicts and info as JSON objects, one a line */
 };
 
 /* Connect (within timeout_ms), read the node's hello, answer as a client (port=0). */
@@ -31,8 +32,14 @@ int client_recv(struct client *cl, char **line, size_t *len, struct bu_err *e);
  * (bad-blk-length, truncated) is refused before it is buffered whole.
  */
 int client_submit(struct client *cl, FILE *in, FILE *out, struct bu_err *e);
-/* The node's best chain as a chain file. */
-int client_chain(struct client *cl, FILE *out, struct bu_err *e);
+/*
+ * The node's best chain as a chain file; with since (a block hash in
+ * display order), only the blocks after it. -1 on error, with code 1
+ * (not-found) when since is not on the node's best chain.
+ */
+int client_chain(struct client *cl, const char *since, FILE *out, struct bu_err *e);
+/* The node's status line: chain, height, tip, work, peers, mempool, agent. */
+int client_info(struct client *cl, FILE *out, struct bu_err *e);
 /* Its mempool as tx lines. */
 int client_mempool(struct client *cl, FILE *out, struct bu_err *e);
 /* Its known peers, one host:port a line. */

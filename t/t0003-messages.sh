@@ -32,8 +32,8 @@ test_expect_success 'a usage error says what was wrong before the synopsis' '
 	test_grep "^peer-send: one node address (host:port), not 2\$" err &&
 	test_expect_code 2 peer-send --chain --mempool 127.0.0.1:1 2>err &&
 	test_grep "^peer-send: --chain and --mempool exclude each other: one request a run\$" err &&
-	test_expect_code 2 peer-send </dev/null 2>err &&
-	test_grep "^peer-send: no node address given" err &&
+	test_expect_code 2 peer-send --since 00 2>err &&
+	test_grep "^peer-send: --since .00.: not a block hash" err &&
 	test_expect_code 2 balances 2>err && test_grep "^balances: no chain file given\$" err &&
 	test_expect_code 2 mkkey 2>err && test_grep "^mkkey: no key file given\$" err &&
 	test_expect_code 2 peer-listen 2>err && test_grep "^peer-listen: no data directory given\$" err &&

@@ -121,7 +121,7 @@ test_expect_success 'requests: peers and ping' '
 test_expect_success 'an unreachable node is exit 3; usage is exit 2' '
 	port=$(test_free_port) &&
 	test_expect_code 3 peer-send -t 2 "127.0.0.1:$port" <b1.blk &&
-	test_expect_code 2 peer-send &&
+	test_expect_code 2 peer-send 127.0.0.1:1 127.0.0.1:2 <b1.blk &&
 	test_expect_code 2 peer-send --bogus 127.0.0.1:1 &&
 	test_expect_code 2 peer-listen &&
 	peer-send -h >usage &&
