@@ -66,6 +66,7 @@ want=$(size long.blk)
 r=0
 : >sync.us
 : >verify.us
+: >verify1.us
 while test $r -lt 5; do
 	rm -rf dst && mkdir dst && head -n 1 long.blk >dst/chain.blk
 	test-elapsed -f dst/chain.blk -s "$want" \
@@ -73,11 +74,17 @@ while test $r -lt 5; do
 		{ echo "60-peer: sync timed out" >&2; exit 1; }
 	cmp -s long.blk dst/chain.blk || { echo "60-peer: synced chain differs" >&2; exit 1; }
 	test-elapsed verify -q long.blk >>verify.us || { echo "60-peer: verify failed" >&2; exit 1; }
+	test-elapsed verify -q -j1 long.blk >>verify1.us || { echo "60-peer: verify failed" >&2; exit 1; }
 	r=$((r + 1))
 done
 sync_us=$(sort -n sync.us | sed -n 3p)
 ver_us=$(sort -n verify.us | sed -n 3p)
+ver1_us=$(sort -n verify1.us | sed -n 3p)
 printf '60-peer: sync 20000 blocks: %d ms, %d blocks/s; verify: %d ms, %d blocks/s; ratio %d.%02d (median of 5, both incl. process start)\n' \
 	$((sync_us / 1000)) $((20000 * 1000000 / (sync_us + 1))) \
 	$((ver_us / 1000)) $((20000 * 1000000 / (ver_us + 1))) \
 	$((ver_us / sync_us)) $((ver_us * 100 / sync_us % 100))
+# The node checks and stores on one thread; verify -j1 is the like-for-like
+# baseline, verify on every core (its default) the upper one.
+printf '60-peer: sync beside verify -j1 (one thread, as the node): %d ms; ratio %d.%02d\n' \
+	$((ver1_us / 1000)) $((ver1_us / sync_us)) $((ver1_us * 100 / sync_us % 100))
