@@ -38,6 +38,28 @@ test_expect_success 'groups apart, then joined: every node ends on the heavier b
 	test_grep "reorg depth=3" a1/log
 '
 
+test_expect_success 'a transfer a reorganization takes off the chain goes back to the pool and reaches the peer' '
+	. "$TEST_DIRECTORY/lib-chain.sh" &&
+	mkdir tx && cd tx &&
+	setup_keys && make_genesis c.blk --maturity 1 --time 1699990000 &&
+	add_block c.blk "$A" --time 1699990100 &&
+	cp c.blk s.blk && cp c.blk l.blk &&
+	mktx -k a.key -c c.blk "$B" 1000 >t.tx &&
+	add_block s.blk "$A" --time 1699990200 <t.tx &&
+	add_block l.blk "$C" --time 1699990300 && add_block l.blk "$C" --time 1699990400 &&
+	grep -q "$(cut -d" " -f2 t.tx)" s.blk && ! grep -q "$(cut -d" " -f2 t.tx)" l.blk &&
+	node_init na s.blk && node_init nb l.blk &&
+	test_when_finished "node_stop tx/na; node_stop tx/nb" &&
+	node_start nb &&
+	peer-send --mempool "$(node_addr nb)" >before && test_must_be_empty before &&
+	node_start na --connect "$(node_addr nb)" &&
+	test_wait_until 20 "test_cmp l.blk na/chain.blk >/dev/null 2>&1" &&
+	test_wait_until 20 "peer-send --mempool $(node_addr nb) | grep -q ." &&
+	peer-send --mempool "$(node_addr nb)" >pool &&
+	test_cmp t.tx pool &&
+	peer-send --mempool "$(node_addr na)" >pool && test_cmp t.tx pool
+'
+
 test_expect_success 'a side branch survives a restart (dir/side.blk) and can still win' '
 	test_when_finished "node_stop c" &&
 	node_init c base.blk &&
