@@ -34,9 +34,8 @@ run_examples() {
 		echo "$1: the examples left processes running: $left"
 		# shellcheck disable=SC2086 # one pid a word
 		kill $left 2>/dev/null
-		return 1
 	fi
-	if test "$rc" != 0; then
+	if test -n "$left" || test "$rc" != 0; then
 		echo "$1: the examples failed (exit $rc):"
 		for f in "$2/log" "$2"/out.*; do
 			test -f "$f" && sed "s,^,| ${f##*/}: ," "$f"
