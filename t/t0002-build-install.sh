@@ -21,7 +21,27 @@ test_expect_success 'make install puts the tools, man pages and completion under
 	done &&
 	test -f inst/opt/bu/share/man/man5/blockutils-chain.5 &&
 	test -f inst/opt/bu/share/man/man7/blockutils-protocol.7 &&
-	test -f inst/opt/bu/share/man/man7/blockutils.7
+	test -f inst/opt/bu/share/man/man7/blockutils.7 &&
+	stat -c "%a %n" inst/opt/bu/bin/mkblock inst/opt/bu/share/man/man1/mkblock.1 \
+		inst/opt/bu/share/man/man5/blockutils-chain.5 >modes &&
+	cat >expect <<-\EOF &&
+	755 inst/opt/bu/bin/mkblock
+	644 inst/opt/bu/share/man/man1/mkblock.1
+	644 inst/opt/bu/share/man/man5/blockutils-chain.5
+	EOF
+	test_cmp expect modes
+'
+
+test_expect_success 'warnings are errors for developers only (make DEVELOPER=1)' '
+	make -s -n -B -C "$TEST_DIRECTORY/.." B="$PWD/nb" "$PWD/nb/obj/hex.o" >user &&
+	make -s -n -B -C "$TEST_DIRECTORY/.." B="$PWD/nb" DEVELOPER=1 "$PWD/nb/obj/hex.o" >dev &&
+	test_grep -e "-Wall" user && test_grep -v -e "-Werror" user &&
+	test_grep -e "-Wall .*-Werror" dev
+'
+
+test_expect_success 'make clean removes the build B names' '
+	make -s -n -C "$TEST_DIRECTORY/.." B="$PWD/elsewhere" clean >out &&
+	test_grep "rm -rf $PWD/elsewhere " out
 '
 
 test_expect_success 'man blockutils finds the overview page' '
