@@ -33,8 +33,11 @@ test_expect_success 'make install puts the tools, man pages and completion under
 '
 
 test_expect_success 'warnings are errors for developers only (make DEVELOPER=1)' '
-	make -s -n -B -C "$TEST_DIRECTORY/.." B="$PWD/nb" "$PWD/nb/obj/hex.o" >user &&
-	make -s -n -B -C "$TEST_DIRECTORY/.." B="$PWD/nb" DEVELOPER=1 "$PWD/nb/obj/hex.o" >dev &&
+	# the suite may itself run under make DEVELOPER=1, which MAKEFLAGS passes down
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DEVELOPER \
+		make -s -n -B -C "$TEST_DIRECTORY/.." B="$PWD/nb" "$PWD/nb/obj/hex.o" >user &&
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DEVELOPER \
+		make -s -n -B -C "$TEST_DIRECTORY/.." B="$PWD/nb" DEVELOPER=1 "$PWD/nb/obj/hex.o" >dev &&
 	test_grep -e "-Wall" user && test_grep -v -e "-Werror" user &&
 	test_grep -e "-Wall .*-Werror" dev
 '
