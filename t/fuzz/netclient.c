@@ -1,7 +1,7 @@
 /*
  * fuzz netclient: peer-send's reading of a node's answers. Byte 0 chooses
- * the conversation (hello only, submit, --chain, --mempool, --peers,
- * --ping); the rest is everything the node says. A thread plays the node
+ * the conversation (hello only, submit, --chain with or without --since,
+ * --mempool, --peers, --ping); the rest is everything the node says. A thread plays the node
  * on a socketpair: it sends those bytes, then reads all the client says.
  * Every line the client sends must be one of its own messages, well
  * formed, and what it prints must be what it promises to print.
@@ -90,7 +90,8 @@ client_message(const char *l, size_t n, const uint8_t *said, size_t saidn)
 	if (is_cmd_hash(l, n, "getdata block ") || is_cmd_hash(l, n, "getdata tx ") ||
 	    is_cmd_hash(l, n, "getblocks "))
 		return 1;
-	if ((n == 7 && memcmp(l, "mempool", 7) == 0) || (n == 7 && memcmp(l, "getaddr", 7) == 0))
+	if (n == 7 && (memcmp(l, "mempool", 7) == 0 || memcmp(l, "getaddr", 7) == 0 ||
+	    memcmp(l, "getinfo", 7) == 0))
 		return 1;
 	if (n == 21 && memcmp(l, "ping ", 5) == 0 && is_hex(l + 5, 16))
 		return 1;
@@ -159,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const blocks[] = { "block ", NULL }, *const txs[] = { "tx ", NULL },
 	    *const addrs[] = { "", NULL }, *const pongs[] = { "pong time=", NULL },
-	    *const verdicts[] = { "accepted ", "rejected ", NULL };
+	    *const verdicts[] = { "accepted ", "side ", "known ", "rejected ", NULL };
 	struct node nd = { -1, NULL, 0, { 0 } };
 	struct client cl;
 	struct bu_err e;
@@ -169,6 +170,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *out;
 	int sv[2], mode, rc = -1;
 	const char *p, *end;
+	static const char since[] =
+	    "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f";
 
 	if (size < 1 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return 0;
@@ -195,7 +198,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (in != NULL)
 				fclose(in);
 			break;
-		case 2: rc = client_chain(&cl, out, &e); break;
+		case 2:	/* the whole chain, or (second bit of the mode byte) what follows a block */
+			rc = client_chain(&cl, data[0] / 6 % 2 ? since : NULL, out, &e);
+			break;
 		case 3: rc = client_mempool(&cl, out, &e); break;
 		case 4: rc = client_peers(&cl, out, &e); break;
 		case 5: rc = client_ping(&cl, out, &e); break;
