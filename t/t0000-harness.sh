@@ -390,6 +390,68 @@ test_expect_success '-i stops at the first failure' '
 	test_cmp expect immediate.tap
 '
 
+test_expect_success '--run takes numbers and ranges, ! leaves tests out; the others are skipped' '
+	cat >select.sh <<-\EOF &&
+	. "$TEST_DIRECTORY/test-lib.sh"
+	for i in 1 2 3 4 5 6
+	do
+		test_expect_success "t$i" "echo $i >>../ran"
+	done
+	test_done
+	EOF
+	for sel in 1,3-4 "!2-5" "2- !6" -2; do
+		rm -f ran &&
+		sh ./select.sh --root="$PWD" --run="$sel" >out 2>err &&
+		tr "\n" " " <ran >"ran.$sel" &&
+		grep -c "# skip t[0-9] (--run)" out >"skipped.$sel" || return 1
+	done &&
+	printf "1 3 4 " >expect && test_cmp expect ran.1,3-4 &&
+	printf "1 6 " >expect && test_cmp expect "ran.!2-5" &&
+	printf "2 3 4 5 " >expect && test_cmp expect "ran.2- !6" &&
+	printf "1 2 " >expect && test_cmp expect ran.-2 &&
+	echo 3 >expect && test_cmp expect skipped.1,3-4 &&
+	echo 4 >expect && test_cmp expect skipped.-2 &&
+	test_expect_code 1 sh ./select.sh --root="$PWD" --run=a-b 2>err &&
+	test_grep "is not a number or a range" err
+'
+
+test_expect_success '-x traces the commands of a body; a failing body shows the trace' '
+	run_sub_test 1 trace -x <<-\EOF &&
+	. "$TEST_DIRECTORY/test-lib.sh"
+	test_expect_success "traced" "v=visible-word && test \$v = other"
+	test_done
+	EOF
+	test_grep "^# + v=visible-word" trace.out &&
+	test_grep "^# + test visible-word = other" trace.out
+'
+
+test_expect_success '--stress=N runs a script N times; it stops at the first failing run and keeps its output' '
+	run_sub_test 0 steady --stress=4 <<-\EOF &&
+	. "$TEST_DIRECTORY/test-lib.sh"
+	test_expect_success "steady" "echo run >>../steady.count"
+	test_done
+	EOF
+	test_line_count = 4 steady.count &&
+	test_grep "^stress: all 4 runs passed" steady.out &&
+	test_path_is_missing steady.stress-out &&
+	run_sub_test 1 flaky --stress=10 <<-\EOF &&
+	. "$TEST_DIRECTORY/test-lib.sh"
+	test_expect_success "fails on the third run" "
+		echo run >>../flaky.count &&
+		test \$(wc -l <../flaky.count) -lt 3
+	"
+	test_done
+	EOF
+	test_line_count = 3 flaky.count &&
+	test_grep "^stress: run 2 of 10 passed" flaky.out &&
+	test_grep "^not ok 1 - fails on the third run" flaky.out &&
+	test_grep "stress: run 3 of 10 failed" flaky.err &&
+	test_grep "^not ok 1" flaky.stress-out &&
+	test_path_is_dir trash.flaky &&
+	test_expect_code 1 sh ./flaky.sh --root="$PWD" --stress=x 2>err &&
+	test_grep "wants a count of runs" err
+'
+
 test_expect_success 'skip_all and test_skip_all' '
 	run_sub_test 0 skip-all <<-\EOF &&
 	skip_all="no frobnicator"

@@ -36,19 +36,19 @@ test_expect_success 'a node that joins late syncs from several peers' '
 '
 
 test_expect_success 'a peer that serves headers and withholds the blocks is dropped; another serves them' '
-	test_when_finished "node_stop v; node_stop h" &&
-	rm -rf v && node_init v base.blk &&
-	node_start v &&
+	test_when_finished "node_stop wv; node_stop wh" &&
+	node_init wv base.blk &&
+	node_start wv &&
 	{ hello_line 4500 1 && test-headers long.blk; } >withhold.in &&
 	: >withhold.out &&
-	{ test-netcat -w 30 "$(node_addr v)" <withhold.in >>withhold.out & } &&
+	{ test-netcat -w 30 "$(node_addr wv)" <withhold.in >>withhold.out & } &&
 	test_wait_until 10 "grep -q ^getdata withhold.out" &&
-	node_init h long.blk &&
-	node_start h --connect "$(node_addr v)" &&
-	test_wait_until 30 "cmp -s long.blk v/chain.blk" &&
-	verify -q v/chain.blk &&
-	test_grep "disconnected 127.0.0.1:[0-9]*: stalled" v/log &&
-	test_path_is_missing v/bans
+	node_init wh long.blk &&
+	node_start wh --connect "$(node_addr wv)" &&
+	test_wait_until 30 "cmp -s long.blk wv/chain.blk" &&
+	verify -q wv/chain.blk &&
+	test_grep "disconnected 127.0.0.1:[0-9]*: stalled" wv/log &&
+	test_path_is_missing wv/bans
 '
 
 test_expect_success 'an invalid block marks its branch invalid; the node goes on with the best valid chain' '

@@ -5,24 +5,65 @@
 # shellcheck disable=SC2034
 
 test_usage_() {
-	printf 'usage: sh %s [-v|--verbose] [-i|--immediate] [-d|--debug] [--root=DIR]\n' "$0"
+	printf 'usage: sh %s [-v|--verbose] [-x] [-i|--immediate] [-d|--debug] [--root=DIR]\n' "$0"
+	printf '       %*s [--run=LIST] [--stress[=N]]\n' "${#0}" ''
 }
 
 test_verbose_=
+test_trace_=
 test_immediate_=
 test_debug_=
 test_root_=
+test_select_=
+test_stress_=
 for test_arg_
 do
 	case $test_arg_ in
 	-v|--verbose) test_verbose_=t ;;
+	-x) test_trace_=t ;;
 	-i|--immediate) test_immediate_=t ;;
 	-d|--debug) test_debug_=t ;;
 	--root=?*) test_root_=${test_arg_#--root=} ;;
+	--run=?*) test_select_=$(printf '%s' "${test_arg_#--run=}" | tr , ' ') ;;
+	--stress) test_stress_=50 ;;
+	--stress=*)
+		test_stress_=${test_arg_#--stress=}
+		case $test_stress_ in
+		''|0*|*[!0-9]*) echo "$0: --stress wants a count of runs, not '$test_stress_'" >&2; exit 1 ;;
+		esac ;;
 	-h|--help) test_usage_; printf "%s\n" "${test_description-}"; exit 0 ;;
 	*) test_usage_ >&2; exit 1 ;;
 	esac
 done
+for test_arg_ in $test_select_
+do
+	case $test_arg_ in
+	!*) test_arg_=${test_arg_#!} ;;
+	esac
+	case $test_arg_ in
+	''|*[!0-9-]*|*-*-*|-) echo "$0: --run: '$test_arg_' is not a number or a range N-M" >&2; exit 1 ;;
+	esac
+done
+
+# --stress: run this script again and again until it fails (its trash and
+# output are kept) or N runs have passed; the runs' own options are the rest
+if test -n "$test_stress_" && test -z "${TEST_STRESS_RUN-}"
+then
+	test_i_=1
+	while test "$test_i_" -le "$test_stress_"
+	do
+		TEST_STRESS_RUN=$test_i_ sh "$0" "$@" >"${0%.sh}.stress-out" 2>&1 || {
+			cat "${0%.sh}.stress-out"
+			echo "stress: run $test_i_ of $test_stress_ failed; its output is above and in ${0%.sh}.stress-out" >&2
+			exit 1
+		}
+		echo "stress: run $test_i_ of $test_stress_ passed"
+		test_i_=$((test_i_ + 1))
+	done
+	rm -f "${0%.sh}.stress-out"
+	echo "stress: all $test_stress_ runs passed"
+	exit 0
+fi
 
 if test -n "${skip_all-}"
 then
@@ -210,7 +251,47 @@ test_body_exit_() {
 }
 
 test_eval_() {
+	if test -n "$test_trace_"
+	then
+		set -x
+		eval "$test_body_"
+		{ test_eval_rc_=$?; set +x; } 2>/dev/null
+		return "$test_eval_rc_"
+	fi
 	eval "$test_body_"
+}
+
+# test_selected_ N: whether --run (numbers and ranges, ! to leave out) takes test N
+test_selected_() {
+	test -n "$test_select_" || return 0
+	test_sel_in_=
+	test_sel_neg_only_=t
+	for test_sel_ in $test_select_
+	do
+		test_sel_not_=
+		case $test_sel_ in
+		!*) test_sel_not_=t; test_sel_=${test_sel_#!} ;;
+		*) test_sel_neg_only_= ;;
+		esac
+		case $test_sel_ in
+		*-*) test_lo_=${test_sel_%-*}; test_hi_=${test_sel_#*-} ;;
+		*) test_lo_=$test_sel_; test_hi_=$test_sel_ ;;
+		esac
+		if test "$1" -ge "${test_lo_:-1}" && { test -z "$test_hi_" || test "$1" -le "$test_hi_"; }
+		then
+			if test -n "$test_sel_not_"
+			then
+				test_sel_in_=no
+			else
+				test_sel_in_=yes
+			fi
+		fi
+	done
+	case $test_sel_in_ in
+	yes) return 0 ;;
+	no) return 1 ;;
+	esac
+	test -n "$test_sel_neg_only_"
 }
 
 test_run_() {
@@ -243,6 +324,12 @@ test_start_() {
 	case $test_title_ in
 	*'#'*) test_title_=$(printf '%s\n' "$test_title_" | sed 's/#/\\#/g') ;;
 	esac
+	if ! test_selected_ "$test_count_"
+	then
+		printf 'ok %d # skip %s (--run)\n' "$test_count_" "$test_title_"
+		test_skipped_=$((test_skipped_ + 1))
+		return 1
+	fi
 	if test -n "$test_prereq_" && ! test_have_prereq "$test_prereq_"
 	then
 		printf 'ok %d # skip %s (missing %s)\n' "$test_count_" "$test_title_" "$test_missing_prereq_"
