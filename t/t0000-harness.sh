@@ -452,6 +452,31 @@ test_expect_success '--stress=N runs a script N times; it stops at the first fai
 	test_grep "wants a count of runs" err
 '
 
+test_expect_success 'test_random and test_random_bytes replay with BU_SEED; a failure prints the seed' '
+	cat >rnd.sh <<-\EOF &&
+	. "$TEST_DIRECTORY/test-lib.sh"
+	test_expect_success "draw" "
+		{ test_random 1000000 && test_random 1000000; } >>../draws &&
+		test_random_bytes 64 | od -An -tx1 >>../draws
+	"
+	test_expect_success "fails" "false"
+	test_done
+	EOF
+	BU_SEED=42 && export BU_SEED &&
+	test_expect_code 1 sh ./rnd.sh --root="$PWD" >out1 && mv draws d1 &&
+	test_expect_code 1 sh ./rnd.sh --root="$PWD" >out2 && mv draws d2 &&
+	test_cmp d1 d2 &&
+	test_grep "^# replay the random inputs with BU_SEED=42\$" out1 &&
+	head -n 2 d1 >nums && test "$(sort -u nums | wc -l)" = 2 &&
+	BU_SEED=43 && test_expect_code 1 sh ./rnd.sh --root="$PWD" >out3 && mv draws d3 &&
+	! cmp -s d1 d3 &&
+	unset BU_SEED &&
+	test_expect_code 1 sh ./rnd.sh --root="$PWD" >out4 &&
+	test_grep "^# replay the random inputs with BU_SEED=[0-9][0-9]*\$" out4 &&
+	BU_SEED=x && export BU_SEED && test_expect_code 1 sh ./rnd.sh --root="$PWD" 2>err &&
+	test_grep "BU_SEED must be a decimal number" err
+'
+
 test_expect_success 'skip_all and test_skip_all' '
 	run_sub_test 0 skip-all <<-\EOF &&
 	skip_all="no frobnicator"

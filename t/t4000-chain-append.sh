@@ -67,7 +67,7 @@ test_expect_success 'the state cache: rebuilt when missing, corrupt or stale' '
 	cp genesis s.blk && head -n 3 blocks | chain-append -q s.blk &&
 	test_path_is_file s.blk.state &&
 	rm s.blk.state && sed -n 4p blocks | chain-append -q s.blk &&
-	head -c 200 /dev/urandom >s.blk.state && sed -n 5p blocks | chain-append -q s.blk &&
+	test_random_bytes 200 >s.blk.state && sed -n 5p blocks | chain-append -q s.blk &&
 	sed -n 6p blocks >>s.blk && sed -n 7p blocks | chain-append -q s.blk &&
 	verify s.blk >out && test_grep "^ok height=7 " out
 '
@@ -86,7 +86,7 @@ kill_trial() {
 	rm -f fifo && mkfifo fifo && : >ack &&
 	{ chain-append k.blk <fifo >ack 2>/dev/null & } && pid=$! &&
 	exec 3>fifo &&
-	stop=$(($(od -An -N1 -tu1 /dev/urandom) % 4)) && i=0 &&
+	stop=$(test_random 4) && i=0 &&
 	while read -r line; do
 		printf "%s\n" "$line" >&3 && i=$((i + 1)) &&
 		if [ $i -gt $stop ]; then kill -9 $pid; break; fi &&
@@ -138,7 +138,7 @@ group_trial() {
 	head -n 1000 g.rest >&3 &&
 	test_wait_until 30 "[ \$(wc -l <ack) -ge 1000 ]" &&
 	s1=$(head -n 1001 g.src | wc -c) && s2=$(wc -c <g.src) &&
-	at=$((s1 + ($(od -An -N2 -tu2 /dev/urandom) * (s2 - s1)) / 65536)) &&
+	at=$((s1 + $(test_random $((s2 - s1))))) &&
 	{ test-killat -s "$at" $pid g.blk >/dev/null & } && kpid=$! &&
 	{ tail -n +1001 g.rest >&3 2>/dev/null; exec 3>&-; } &&
 	wait $kpid; killed=$?

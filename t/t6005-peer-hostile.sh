@@ -48,7 +48,7 @@ test_expect_success 'an over-long line ends the connection before it is buffered
 
 test_expect_success 'random bytes end the connection' '
 	honest_pair &&
-	head -c 4096 /dev/urandom >random.in &&
+	test_random_bytes 4096 >random.in &&
 	printf "\\n" >>random.in &&
 	test-netcat "$(node_addr a)" <random.in >/dev/null &&
 	test_wait_until 10 "grep -q \"ban 127.0.0.1:[0-9]* .*\\(bad-message\\|no-hello\\|line-too-long\\)\" a/log"

@@ -101,6 +101,11 @@ BLOCKUTILS_NOW=1700000000
 LC_ALL=C
 TZ=UTC
 export TEST_DIRECTORY BU_BUILD PATH BLOCKUTILS_NOW LC_ALL TZ
+case ${BU_SEED-} in
+'') BU_SEED=$(od -An -N4 -tu4 /dev/urandom 2>/dev/null | tr -d ' ') || BU_SEED=$$ ;;
+*[!0-9]*) echo "$0: BU_SEED must be a decimal number, not '$BU_SEED'" >&2; exit 1 ;;
+esac
+export BU_SEED
 
 # test_add_option_ VAR KEY=VALUE: append KEY=VALUE to VAR unless KEY is there
 test_add_option_() {
@@ -408,6 +413,7 @@ test_done() {
 	if test "$test_failures_" != 0
 	then
 		printf '# failed %d among %d test(s)%s\n' "$test_failures_" "$test_count_" "$test_extra_"
+		printf '# replay the random inputs with BU_SEED=%s\n' "$BU_SEED"
 		echo "$0: trash directory kept: $TRASH_DIRECTORY" >&2
 		exit 1
 	fi
@@ -639,6 +645,26 @@ test_wait_for_file() {
 	return 1
 }
 
+
+# test_random BELOW and test_random_bytes N: replayable random input. Each
+# call gives the next number in [0, BELOW), or N bytes, of the script's
+# seed: BU_SEED if set, else a new one, printed when a test fails
+test_random() {
+	test $# = 1 || test_bug_ "usage: test_random BELOW"
+	test-random -n "$1" "$(test_random_key_)"
+}
+
+test_random_bytes() {
+	test $# = 1 || test_bug_ "usage: test_random_bytes N"
+	test-random -c "$1" "$(test_random_key_)"
+}
+
+test_random_key_() {
+	test_k_=0
+	read -r test_k_ <"$test_state_/random" 2>/dev/null
+	echo $((test_k_ + 1)) >"$test_state_/random"
+	echo "$BU_SEED.$test_count_.$test_k_"
+}
 
 test_random_() {
 	test_r_=$(od -An -N2 -tu2 /dev/urandom 2>/dev/null) &&

@@ -7,9 +7,9 @@ test_description='stress (make stress, not make test): chain-append killed at ra
 TRIALS=${STRESS_TRIALS:-1000}
 NB=200
 
-# rand: a random number from /dev/urandom
+# rand: a random 32-bit number, replayable with the BU_SEED a failure prints
 rand() {
-	od -An -N4 -tu4 /dev/urandom | tr -d " "
+	test_random 4294967296
 }
 
 # prefix_of FILE BIG: FILE is a byte prefix of BIG
