@@ -12,7 +12,11 @@
 
 #include "ed25519.h"
 
-#define KEYLINE_LEN (4 + 7 + 64 + 9 + 64 + 1)	/* "key secret=.. account=..\n" */
+/* "key secret=<64 hex> account=<64 hex>\n" */
+#define KEY_SECRET_AT	11			/* after "key secret=" */
+#define KEY_ACCOUNT	(KEY_SECRET_AT + 64)	/* " account=" */
+#define KEY_ACCOUNT_AT	(KEY_ACCOUNT + 9)
+#define KEYLINE_LEN	(KEY_ACCOUNT_AT + 64 + 1)
 
 int
 keyfile_create(const char *path, unsigned char pub[32], struct bu_err *e)
@@ -51,9 +55,10 @@ keyfile_parse(const char *buf, size_t n, unsigned char sec[32], unsigned char pu
 {
 	unsigned char derived[32];
 
-	if (n != KEYLINE_LEN || memcmp(buf, "key secret=", 11) != 0 ||
-	    memcmp(buf + 75, " account=", 9) != 0 || buf[KEYLINE_LEN - 1] != '\n' ||
-	    bu_unhex(buf + 11, 64, sec, 32) != 0 || bu_unhex(buf + 84, 64, pub, 32) != 0) {
+	if (n != KEYLINE_LEN || memcmp(buf, "key secret=", KEY_SECRET_AT) != 0 ||
+	    memcmp(buf + KEY_ACCOUNT, " account=", KEY_ACCOUNT_AT - KEY_ACCOUNT) != 0 ||
+	    buf[KEYLINE_LEN - 1] != '\n' || bu_unhex(buf + KEY_SECRET_AT, 64, sec, 32) != 0 ||
+	    bu_unhex(buf + KEY_ACCOUNT_AT, 64, pub, 32) != 0) {
 		OPENSSL_cleanse(sec, 32);
 		return bu_fail(e, BU_EXIT_INVALID, "bad-keyfile", "not a key file");
 	}

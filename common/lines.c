@@ -451,4 +451,5 @@ lines_close(struct lines *r)
 	free(r->raw);
 	free(r->buf);
 	memset(r, 0, sizeof *r);
+	r->fd = -1;	/* closed: a second lines_close must not close fd 0 */
 }

@@ -440,12 +440,15 @@ chain_load_fd(struct chain *c, int fd, const char *path, struct chain_pos *pos,
 
 	memset(pos, 0, sizeof *pos);
 	load_cache(c, fd, path, pos);
-	if ((dfd = dup(fd)) < 0 || lseek(dfd, (off_t)pos->end, SEEK_SET) < 0)
+	if ((dfd = dup(fd)) < 0)
 		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
-	if (lines_fdopen(&r, dfd, path, MAXBLOCK_LIMIT, e) != 0) {
+	if (lseek(dfd, (off_t)pos->end, SEEK_SET) < 0) {
+		rc = errno;
 		close(dfd);
-		return -1;
+		return bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(rc));
 	}
+	if (lines_fdopen(&r, dfd, path, MAXBLOCK_LIMIT, e) != 0)
+		return -1;	/* only when dfd < 0 */
 	r.lineno = pos->lineno;
 	r.next = pos->end;
 	rc = chain_walk_lines(c, &r, remember, pos, e);

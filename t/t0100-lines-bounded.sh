@@ -115,4 +115,11 @@ test_expect_success 'peer-send stops reading an endless line at the cap' '
 	test_grep "^peer-send: -:1: bad-blk-length: line longer than $CAP bytes" err
 '
 
+test_expect_success 'the reader closed twice leaves standard input open' '
+	printf "a\nb\n" >two &&
+	test-lines close-twice <two >out &&
+	printf "stdin open\nlines 2\n" >expect &&
+	test_cmp expect out
+'
+
 test_done
