@@ -229,7 +229,7 @@ why_not(const struct chain *c, int fd, const char *path, const struct block *b,
 	if (c->empty)
 		return bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
 		    "'%s' is empty: its first block must be a genesis", path);
-	if (strcmp(e->reason, "bad-prevblk") != 0 || b->height > c->height)
+	if (e->cls != BU_C_NOTTIP || b->height > c->height)
 		return -1;
 	header_hash(hash, &b->h);
 	if (hash_at(fd, path, b->height, there) != 0 || memcmp(hash, there, 32) != 0)

@@ -11,6 +11,29 @@
 
 #include "hex.h"
 
+enum bu_class
+bu_class_of(int code, const char *reason)
+{
+	static const struct { const char *reason; enum bu_class cls; } words[] = {
+		{ "io", BU_C_IO }, { "bad-syntax", BU_C_MALFORMED },
+		{ "bad-txns-sig", BU_C_FORGED }, { "time-too-new", BU_C_LATER },
+		{ "bad-prevblk", BU_C_NOTTIP }, { "duplicate", BU_C_DUPLICATE },
+		{ "truncated", BU_C_TRUNCATED },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(reason, words[i].reason) == 0)
+			return words[i].cls;
+	switch (code) {
+	case BU_EXIT_USAGE: return BU_C_USAGE;
+	case BU_EXIT_NOTTIP: return BU_C_NOTTIP;
+	case BU_EXIT_GAVEUP: return BU_C_GAVEUP;
+	case BU_EXIT_INVALID: return BU_C_INVALID;
+	default: return BU_C_SYSTEM;
+	}
+}
+
 int
 bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
 {
@@ -20,6 +43,7 @@ bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
 		return -1;
 	e->code = code;
 	snprintf(e->reason, sizeof e->reason, "%s", reason);
+	e->cls = bu_class_of(code, reason);
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
@@ -62,6 +86,7 @@ void
 bu_err_clear(struct bu_err *e)
 {
 	e->code = 0;
+	e->cls = BU_C_NONE;
 	e->reason[0] = '\0';
 	e->msg[0] = '\0';
 	e->file = NULL;

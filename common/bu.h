@@ -19,8 +19,29 @@ enum {
  * Core's manner ("high-hash", "bad-diffbits", ...), a sentence for people,
  * and the exit status a command should give for it.
  */
+/*
+ * What kind of failure an error is: what callers branch on. The reason
+ * word is the SPEC's name for people and peers; bu_fail derives the class
+ * from the exit code and the few reason words that need their own class.
+ */
+enum bu_class {
+	BU_C_NONE = 0,
+	BU_C_SYSTEM,		/* memory, threads, crypto, the network: not the input */
+	BU_C_IO,		/* reading or writing a file failed (reason io) */
+	BU_C_USAGE,		/* the command line */
+	BU_C_MALFORMED,		/* not a well-formed record or message (bad-syntax) */
+	BU_C_INVALID,		/* well formed, and breaks a rule */
+	BU_C_FORGED,		/* a signature that does not verify (bad-txns-sig) */
+	BU_C_LATER,		/* not acceptable yet: ahead of the clock (time-too-new) */
+	BU_C_NOTTIP,		/* does not follow the block before it (bad-prevblk) */
+	BU_C_DUPLICATE,		/* in the chain already (duplicate) */
+	BU_C_TRUNCATED,		/* the last line of a file has no newline (truncated) */
+	BU_C_GAVEUP		/* a search ran out (mine) */
+};
+
 struct bu_err {
 	int code;		/* one of BU_EXIT_* */
+	enum bu_class cls;
 	char reason[40];
 	char msg[256];
 	const char *file;	/* where, when the error is about a record */
@@ -32,6 +53,8 @@ struct bu_err {
 int bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void bu_err_clear(struct bu_err *e);
+/* The class of an error with this exit code and reason word. */
+enum bu_class bu_class_of(int code, const char *reason);
 /* The program name for messages; set once from main. */
 extern const char *bu_progname;
 void bu_setprogname(const char *argv0);

@@ -1,6 +1,8 @@
 /* chain.c: validity of a chain, block by block, in constant memory */
 #include "chain.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,10 +42,22 @@ chain_free(struct chain *c)
 	memset(c, 0, sizeof *c);
 }
 
+static int bad(struct bu_err *e, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A rule broken: bu_fail with the exit status of invalid input. */
 static int
-bad(struct bu_err *e, const char *reason, const char *fmt, const char *arg)
+bad(struct bu_err *e, const char *reason, const char *fmt, ...)
 {
-	return bu_fail(e, BU_EXIT_INVALID, reason, fmt, arg);
+	va_list ap;
+	char msg[sizeof e->msg];
+
+	if (e == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return bu_fail(e, BU_EXIT_INVALID, reason, "%s", msg);
 }
 
 int
@@ -55,7 +69,7 @@ params_check(const struct params *p, struct bu_err *e)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-params",
 		    "powlimit %08lx is not a valid compact target", (unsigned long)p->powlimit);
 	if (p->retarget > 0 && p->spacing == 0)
-		return bad(e, "bad-params", "spacing must be positive when retarget is set%s", "");
+		return bad(e, "bad-params", "spacing must be positive when retarget is set");
 	if (p->maxblock == 0 || p->maxblock > MAXBLOCK_LIMIT)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-params",
 		    "maxblock must be from 1 to %u", MAXBLOCK_LIMIT);
@@ -182,7 +196,7 @@ check_pow(const struct chain *c, const struct block *b, const unsigned char hash
 		    (unsigned long)b->h.bits, (unsigned long)c->p.powlimit);
 	u256_from_le(&h, hash);
 	if (u256_cmp(&h, target) > 0)
-		return bad(e, "high-hash", "proof of work fails: hash above the target of bits%s", "");
+		return bad(e, "high-hash", "proof of work fails: hash above the target of bits");
 	return 0;
 }
 
@@ -247,7 +261,7 @@ chain_check_header(const struct chain *c, const struct hctx *x, const struct blo
 	    c->o.sliced ? c->o.start_height : 0, &b->h, e) != 0)
 		return -1;
 	if (!b->raw && memcmp(b->hash, hash, 32) != 0)
-		return bad(e, "bad-hash", "the hash field does not match the header%s", "");
+		return bad(e, "bad-hash", "the hash field does not match the header");
 	return check_time(c, x, b, e);
 }
 
@@ -277,9 +291,9 @@ block_check_merkle(const struct block *b, unsigned char (**ids)[32], size_t *idc
 	memcpy(tree, *ids, n * 32);
 	merkle_root(tree, n, root);
 	if (memcmp(root, b->h.merkle, 32) != 0)
-		return bad(e, "bad-merkle", "merkle root does not match the transactions%s", "");
+		return bad(e, "bad-merkle", "merkle root does not match the transactions");
 	if (ids_have_duplicate(*ids, n))
-		return bad(e, "bad-txns-duplicate", "two transactions have the same txid%s", "");
+		return bad(e, "bad-txns-duplicate", "two transactions have the same txid");
 	return 0;
 }
 
@@ -361,7 +375,7 @@ check_shape(const struct block *b, uint32_t height, struct bu_err *e)
 	size_t i;
 
 	if (cb->kind != TX_COINBASE)
-		return bad(e, "bad-cb-missing", "the first transaction is not a coinbase%s", "");
+		return bad(e, "bad-cb-missing", "the first transaction is not a coinbase");
 	if (cb->u.cb.height != height)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-cb-height",
 		    "coinbase height %lu in block %lu",
@@ -396,7 +410,7 @@ apply_txs(struct chain *c, const struct block *b, uint32_t height, const struct 
 		if (transfer_pre(c, t, pre != NULL && pre->sig != NULL ? pre->sig[i] : -1, e) != 0)
 			return txerr(e, i);
 		if (t->u.tr.fee > UINT64_MAX - fees)
-			return bad(e, "bad-txns-overflow", "the block's fees overflow u64%s", "");
+			return bad(e, "bad-txns-overflow", "the block's fees overflow u64");
 		fees += t->u.tr.fee;
 	}
 	limit = chain_subsidy(&c->p, height);
@@ -414,7 +428,7 @@ genesis_params(struct chain *c, const struct block *b, struct bu_err *e)
 	size_t i;
 
 	if (b->ntx == 0 || b->txs[0].kind != TX_PARAMS)
-		return bad(e, "bad-genesis", "the genesis block's first transaction is not params%s", "");
+		return bad(e, "bad-genesis", "the genesis block's first transaction is not params");
 	for (i = 1; i < b->ntx; i++)
 		if (b->txs[i].kind != TX_DATA)
 			return bu_fail(e, BU_EXIT_INVALID, "bad-genesis",
@@ -450,7 +464,7 @@ start_chain(struct chain *c, const struct block *b, struct bu_err *e)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-height",
 		    "the first block has height %lu, not 0", (unsigned long)b->height);
 	if (memcmp(b->h.prev, zero, 32) != 0)
-		return bad(e, "bad-genesis", "the genesis block's prev is not zero%s", "");
+		return bad(e, "bad-genesis", "the genesis block's prev is not zero");
 	return 0;
 }
 
@@ -503,7 +517,7 @@ check_header(struct chain *c, const struct block *b, const unsigned char hash[32
 	struct hctx x;
 
 	if (c->o.bitcoin && !b->raw)
-		return bad(e, "bad-syntax", "--chain bitcoin reads raw Bitcoin headers and blocks only%s", "");
+		return bad(e, "bad-syntax", "--chain bitcoin reads raw Bitcoin headers and blocks only");
 	if (!c->empty && memcmp(hash, c->tip, 32) == 0) {
 		char hex[65];
 
@@ -606,7 +620,7 @@ accept(struct chain *c, const struct block *b, size_t len, const unsigned char h
 	u256 target;
 
 	if (!c->empty && c->height == UINT32_MAX)
-		return bad(e, "bad-height", "the chain is at the last u32 height%s", "");
+		return bad(e, "bad-height", "the chain is at the last u32 height");
 	if (c->empty && start_chain(c, b, e) != 0)
 		goto fail;
 	if (c->empty && !c->o.bitcoin && ledger_init(&c->ledger, c->p.maturity) != 0) {

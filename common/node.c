@@ -1084,8 +1084,7 @@ on_tx(struct node *n, struct conn *c, const char *line, size_t len)
 	if (mempool_add(&n->mp, store_chain(n->st), line + 3, len - 3, &e) != 0) {
 		node_log(n, 1, "tx rejected from %s: %s: %s", c->name, e.reason, e.msg);
 		verdict_reject(c, "tx", &e);
-		if (!c->client && (strcmp(e.reason, "bad-syntax") == 0 ||
-		    strcmp(e.reason, "bad-txns-sig") == 0))
+		if (!c->client && (e.cls == BU_C_MALFORMED || e.cls == BU_C_FORGED))
 			misbehave(n, c, NODE_BAN_SCORE, e.reason);
 		return;
 	}

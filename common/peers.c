@@ -173,7 +173,7 @@ load_lines(const char *path, line_fn fn, void *arg, FILE *warn, struct bu_err *e
 	if (lines_open(&r, path, 4096, e) != 0)
 		return -1;
 	while ((got = lines_next(&r, &line, &len, e)) != 0) {
-		if (got < 0 && e->code == BU_EXIT_SYSTEM && strcmp(e->reason, "io") == 0) {
+		if (got < 0 && e->cls == BU_C_IO) {
 			lines_close(&r);
 			return -1;
 		}

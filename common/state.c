@@ -452,7 +452,7 @@ chain_load_fd(struct chain *c, int fd, const char *path, struct chain_pos *pos,
 	r.lineno = pos->lineno;
 	r.next = pos->end;
 	rc = chain_walk_lines(c, &r, remember, pos, e);
-	if (rc != 0 && strcmp(e->reason, "truncated") == 0) {
+	if (rc != 0 && e->cls == BU_C_TRUNCATED) {
 		pos->partial = 1;
 		rc = 0;
 	}

@@ -429,7 +429,7 @@ walk_from(struct store *s, int announce, struct bu_err *e)
 	lines_close(&r);
 	if (rc == -2)
 		return oom(e);
-	if (rc != 0 && strcmp(e->reason, "truncated") == 0) {
+	if (rc != 0 && e->cls == BU_C_TRUNCATED) {
 		slog(s, 0, "warning: %s:%llu: cut an unfinished last line", s->chainpath,
 		    (unsigned long long)r.lineno);
 		if (ftruncate(s->chainfd, (off_t)s->end) != 0 || fsync(s->chainfd) != 0)
