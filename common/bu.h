@@ -39,6 +39,10 @@ enum bu_class {
 	BU_C_GAVEUP		/* a search ran out (mine) */
 };
 
+/* The longest path a tool takes (Linux PATH_MAX), and a buffer for one with a suffix (.state.key, .tmp). */
+#define BU_PATHMAX 4096
+#define BU_PATHBUF (BU_PATHMAX + 32)
+
 struct bu_err {
 	int code;		/* one of BU_EXIT_* */
 	enum bu_class cls;

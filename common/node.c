@@ -14,6 +14,7 @@
 #include "mempool.h"
 #include "net.h"
 #include "peers.h"
+#include "replace.h"
 #include "store.h"
 
 #ifndef BU_SEEDS
@@ -94,7 +95,7 @@ struct nscore {
 
 struct node {
 	struct node_opts o;
-	char peerspath[4096], banspath[4096];
+	char peerspath[BU_PATHBUF], banspath[BU_PATHBUF];
 	struct store *st;
 	struct mempool mp;
 	struct buf back;		/* transactions of blocks a reorg took off, to put back */

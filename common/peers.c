@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lines.h"
+#include "replace.h"
+
+#define PEERS_LINE 4096	/* the longest line of a peers or bans file */
 
 static uint32_t
 addr_hash(const char *a)
@@ -164,13 +166,13 @@ load_lines(const char *path, line_fn fn, void *arg, FILE *warn, struct bu_err *e
 {
 	struct lines r;
 	const char *line;
-	char copy[4097];
+	char copy[PEERS_LINE + 1];
 	size_t len;
 	int got;
 
 	if (access(path, F_OK) != 0 && errno == ENOENT)
 		return 0;
-	if (lines_open(&r, path, 4096, e) != 0)
+	if (lines_open(&r, path, PEERS_LINE, e) != 0)
 		return -1;
 	while ((got = lines_next(&r, &line, &len, e)) != 0) {
 		if (got < 0 && e->cls == BU_C_IO) {
@@ -203,46 +205,6 @@ int
 peers_load(struct peers *p, const char *path, FILE *warn, struct bu_err *e)
 {
 	return load_lines(path, peer_line, p, warn, e);
-}
-
-int
-dir_sync(const char *path)
-{
-	char tmp[4096], *d;
-	int fd, rc;
-
-	snprintf(tmp, sizeof tmp, "%s", path);
-	d = dirname(tmp);
-	if ((fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
-int
-file_replace(const char *path, const void *p, size_t n, struct bu_err *e)
-{
-	char tmp[4200];
-	int fd;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || bu_write_all(fd, p, n) != 0 || fsync(fd) != 0) {
-		bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		return -1;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': rename: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	dir_sync(path);
-	return 0;
 }
 
 /* Replace path with what b holds, and free b. */

@@ -60,8 +60,5 @@ int bans_save(const struct bans *b, const char *path, struct bu_err *e);
 void bans_format(const struct bans *b, struct buf *o);
 void bans_free(struct bans *b);
 
-/* Write text atomically to path: temporary file, fsync, rename, fsync directory. */
-int file_replace(const char *path, const void *p, size_t n, struct bu_err *e);
-int dir_sync(const char *path);
 
 #endif

@@ -97,7 +97,7 @@ open_nofollow(const char *path)
 static int
 read_key(const char *chain, unsigned char key[MACLEN])
 {
-	char kp[4200], line[KEYLINE + 1];
+	char kp[BU_PATHBUF], line[KEYLINE + 1];
 	struct stat st;
 	ssize_t got;
 	int fd, ok;
@@ -117,7 +117,7 @@ read_key(const char *chain, unsigned char key[MACLEN])
 static int
 replace_private(const char *path, const void *p, size_t n, struct bu_err *e)
 {
-	char tmp[4300];
+	char tmp[BU_PATHBUF + 4];
 	int fd, rc;
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -139,7 +139,7 @@ replace_private(const char *path, const void *p, size_t n, struct bu_err *e)
 static int
 make_key(const char *chain, unsigned char key[MACLEN], struct bu_err *e)
 {
-	char kp[4200], line[KEYLINE + 1];
+	char kp[BU_PATHBUF], line[KEYLINE + 1];
 	int rc;
 
 	if (random_bytes(key, MACLEN) != 0)
@@ -157,7 +157,7 @@ state_save(const struct chain *c, const char *path, const struct chain_pos *pos,
     struct bu_err *e)
 {
 	unsigned char key[MACLEN], mac[MACLEN];
-	char sp[4096];
+	char sp[BU_PATHBUF];
 	struct buf b = { 0 };
 	int rc = -1;
 
@@ -344,7 +344,7 @@ static unsigned char *
 read_cache(const char *path, size_t *n)
 {
 	unsigned char key[MACLEN], mac[MACLEN], *data = NULL;
-	char sp[4096];
+	char sp[BU_PATHBUF];
 	struct stat st;
 	size_t got = 0;
 	ssize_t k = 1;

@@ -26,7 +26,7 @@
 enum { D_NONE, D_MAIN, D_SIDE, D_MEM };
 
 #define SIDE_COMPACT_MIN (16u << 20)	/* dead bytes in side.blk before a rewrite */
-#define PATHLEN 4096
+#define PATHLEN BU_PATHBUF
 
 struct sent {
 	unsigned char hash[32];
