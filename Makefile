@@ -20,7 +20,9 @@ ALLCPPFLAGS = -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Icommon $(CPPFLAGS)
 LIBS     = -lcrypto -lz -lpthread
 
 CMDS     = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
-LIBSRC   = $(wildcard common/*.c)
+# cmdutil exits, so it is linked into the commands and kept out of the library
+CMDUTIL  = $(B)/obj/cmdutil.o
+LIBSRC   = $(filter-out common/cmdutil.c,$(wildcard common/*.c))
 LIBOBJ   = $(patsubst common/%.c,$(B)/obj/%.o,$(LIBSRC))
 HELPERS  = $(patsubst t/helper/%.c,%,$(wildcard t/helper/*.c))
 BINS     = $(addprefix $(B)/bin/,$(CMDS))
@@ -52,13 +54,13 @@ $(B)/libbu.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(B)/bin/%: cmd/%.c $(B)/libbu.a common/*.h
+$(B)/bin/%: cmd/%.c $(CMDUTIL) $(B)/libbu.a common/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(B)/libbu.a $(LDFLAGS) $(LIBS)
+	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(CMDUTIL) $(B)/libbu.a $(LDFLAGS) $(LIBS)
 
-$(B)/t/%: t/helper/%.c $(B)/libbu.a common/*.h
+$(B)/t/%: t/helper/%.c $(CMDUTIL) $(B)/libbu.a common/*.h
 	@mkdir -p $(@D)
-	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(B)/libbu.a $(LDFLAGS) $(LIBS)
+	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(CMDUTIL) $(B)/libbu.a $(LDFLAGS) $(LIBS)
 
 test: all
 	@sh mk/deps.sh test
