@@ -206,11 +206,23 @@ conn_close(struct node *n, struct conn *c, const char *why)
 	c->st = C_CLOSED;
 }
 
+/* Ban key (an address, or an address and port) for --bantime, in memory and in the bans file. */
+static void
+ban(struct node *n, const char *key, const char *reason)
+{
+	struct bu_err e;
+
+	node_log(n, 0, "ban %s for %lld s: %s", key, (long long)n->o.bantime, reason);
+	if (bans_add(&n->bans, key, n->now + n->o.bantime, reason) != 0)
+		node_log(n, 0, "warning: the ban of %s is not kept: out of memory", key);
+	else if (bans_save(&n->bans, n->banspath, &e) != 0)
+		bu_report(&e);
+}
+
 static void
 misbehave(struct node *n, struct conn *c, int points, const char *reason)
 {
 	char key[NET_ADDRLEN];
-	struct bu_err e;
 
 	if (points <= 0 || c->st == C_CLOSED)
 		return;
@@ -218,10 +230,7 @@ misbehave(struct node *n, struct conn *c, int points, const char *reason)
 	if (c->score < NODE_BAN_SCORE)
 		return;
 	ban_key(c, key);
-	node_log(n, 0, "ban %s for %lld s: %s", key, (long long)n->o.bantime, reason);
-	bans_add(&n->bans, key, n->now + n->o.bantime, reason);
-	if (bans_save(&n->bans, n->banspath, &e) != 0)
-		bu_report(&e);
+	ban(n, key, reason);
 	conn_close(n, c, reason);
 }
 
@@ -297,7 +306,6 @@ score_nohello(struct node *n, const struct conn *c)
 {
 	char ip[NET_ADDRLEN];
 	struct nscore *x = NULL;
-	struct bu_err e;
 	size_t i;
 
 	net_with_port((const struct sockaddr *)&c->sa, 0, ip);
@@ -312,10 +320,7 @@ score_nohello(struct node *n, const struct conn *c)
 	}
 	if ((x->score += NODE_NOHELLO_SCORE) < NODE_BAN_SCORE)
 		return;
-	node_log(n, 0, "ban %s for %lld s: no-hello", ip, (long long)n->o.bantime);
-	bans_add(&n->bans, ip, n->now + n->o.bantime, "no-hello");
-	if (bans_save(&n->bans, n->banspath, &e) != 0)
-		bu_report(&e);
+	ban(n, ip, "no-hello");
 	x->score = 0;
 }
 
