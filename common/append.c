@@ -55,7 +55,10 @@ open_chain(const char *path, const char *line, size_t len, int64_t now,
 
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
-		if (len > 13 && memcmp(line, "block height=", 13) == 0 && line[13] != '0')
+		static const char first[] = "block height=";
+		size_t k = sizeof first - 1;
+
+		if (len > k && memcmp(line, first, k) == 0 && line[k] != '0')
 			return bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
 			    "'%s' does not exist: its first block must be a genesis", path);
 		chain_init(&scratch, &o);

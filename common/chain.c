@@ -311,12 +311,15 @@ check_merkle(struct chain *c, const struct block *b, const struct chain_pre *pre
 	return 0;
 }
 
+/* A transfer's token ends with ":" and its signature in 128 hex: the part that is not signed. */
+#define TRANSFER_SIG_TAIL (1 + 128)
+
 void
 transfer_message(struct buf *out, const char idhex[65], const struct tx *t)
 {
 	buf_add(out, idhex, 64);
 	buf_add(out, ":", 1);
-	buf_add(out, t->tok.p, t->tok.n - 129);
+	buf_add(out, t->tok.p, t->tok.n - TRANSFER_SIG_TAIL);
 }
 
 int

@@ -37,6 +37,10 @@
 #define NODE_HEADERS_MS 10000	/* an unanswered getheaders is asked again after this */
 #define NODE_PEERS_SAVE_MS 1000	/* write the peers file at most this often */
 #define NODE_HOUSE_MS 200	/* timers, dialing, other writers of the chain file */
+#define NODE_PARTIAL_HELLOS 3	/* a line begun may take this many hello timeouts (30 s) */
+#define NODE_REDIAL_MS 1000	/* a pinned peer (--connect, --addnode) is dialled again after this */
+#define NODE_REVISIT_MS 60000	/* an address that worked is tried again after this */
+#define NODE_BACKOFF_MAX 30	/* seconds: a failing address waits 1 s more per failure, to this */
 #define NODE_SYNC_IDLE_MS 2	/* fsync queued blocks once the wire is quiet this long */
 #define NODE_POLL_MS 100
 #define NODE_OUT_BUDGET (256u << 10)	/* a peer's requests wait while this much is unsent */
@@ -437,11 +441,12 @@ peer_done(struct node *n, const struct conn *c, int ok)
 	p->busy = 0;
 	if (ok) {
 		p->fails = 0;
-		p->next_ms = n->ms + (p->pinned ? 1000 : 60000);
+		p->next_ms = n->ms + (p->pinned ? NODE_REDIAL_MS : NODE_REVISIT_MS);
 		return;
 	}
 	p->fails++;
-	p->next_ms = n->ms + (p->pinned ? 1000 : 1000 * (int64_t)(p->fails < 30 ? p->fails : 30));
+	p->next_ms = n->ms + (p->pinned ? NODE_REDIAL_MS :
+	    1000 * (int64_t)(p->fails < NODE_BACKOFF_MAX ? p->fails : NODE_BACKOFF_MAX));
 	n->peers_dirty = 1;
 }
 
@@ -455,7 +460,7 @@ dial(struct node *n, struct peer *p)
 
 	p->attempts++;
 	n->peers_dirty = 1;
-	p->next_ms = n->ms + 1000;
+	p->next_ms = n->ms + NODE_REDIAL_MS;
 	if (net_resolve(p->addr, NULL, 0, &res, &e) != 0) {
 		p->fails++;
 		return;
@@ -1553,7 +1558,7 @@ timers_one(struct node *n, struct conn *c)
 	} else if (netout_pending(&c->out) > 0 && n->ms - c->wrote_ms > NODE_WRITE_MS) {
 		conn_close(n, c, "not reading: its answers wait");
 	} else if (c->partial_ms != 0 && !c->more && buffered(c) > 0 &&
-	    n->ms - c->partial_ms > 3000 * (int64_t)n->o.hello_timeout) {	/* 30 s by default */
+	    n->ms - c->partial_ms > NODE_PARTIAL_HELLOS * 1000 * (int64_t)n->o.hello_timeout) {
 		conn_close(n, c, "a line begun and not finished in time");
 	} else if (c->st != C_READY) {
 		return;
