@@ -73,6 +73,7 @@ struct conn {
 	int64_t opened_ms, heard_ms, ping_ms;
 	uint64_t ping_nonce, nonce;
 	u256 work;			/* as its hello tells */
+	u256 said_work;			/* what our hello told it */
 	int score;
 	size_t txflight;		/* getdata tx sent and unanswered */
 	struct hsync *hs;		/* header sync with it */
@@ -245,6 +246,7 @@ send_hello(struct node *n, struct conn *c)
 	char work[65];
 
 	u256_hex(work, &ch->work);
+	c->said_work = ch->work;
 	sendf(c, "hello chain=%s height=%lu work=%s port=%u nonce=%016llx agent=blockutils",
 	    ch->idhex, (unsigned long)ch->height, work, (unsigned)n->port,
 	    (unsigned long long)n->nonce);
@@ -929,6 +931,17 @@ peer_learned(struct node *n, struct conn *c)
 	n->peers_dirty = 1;
 }
 
+/* An inv of our tip: a peer that lacks it asks for the headers. */
+static void
+announce_tip(struct conn *c, const struct chain *ch)
+{
+	char inv[80];
+
+	memcpy(inv, "inv block ", 10);
+	bu_hex_rev(inv + 10, ch->tip);
+	send_line(c, inv, 10 + 64);
+}
+
 static int
 other_with_nonce(const struct node *n, const struct conn *c, uint64_t nonce)
 {
@@ -997,6 +1010,9 @@ on_hello(struct node *n, struct conn *c, const char *s, const char *end)
 	}
 	if (!c->client && u256_cmp(&c->work, &ch->work) > 0)
 		send_getheaders(n, c, NULL);
+	else if (!c->client && u256_cmp(&ch->work, &c->said_work) > 0 &&
+	    u256_cmp(&ch->work, &c->work) > 0)
+		announce_tip(c, ch);	/* our hello is stale: blocks came during the handshake */
 }
 
 /* ---- blocks and transactions ---- */

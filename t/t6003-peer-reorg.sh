@@ -91,4 +91,20 @@ test_expect_success 'at start side.blk is compacted; a torn last line is dropped
 	test_cmp short.part c/side.blk
 '
 
+test_expect_success 'blocks taken during a handshake are announced once it completes' '
+	test_when_finished "exec 3>&-; node_stop h" &&
+	node_init h base.blk &&
+	node_start h &&
+	rm -f hs.fifo && mkfifo hs.fifo &&
+	tip=$(tail -n 1 short.part | sed "s/.* hash=\([0-9a-f]*\) .*/\1/") &&
+	{ test-netcat -w 20 -u "inv block $tip" "$(node_addr h)" <hs.fifo >hs.out & } &&
+	exec 3>hs.fifo &&
+	test_wait_until 10 "grep -q ^hello hs.out" &&
+	peer-send "$(node_addr h)" <short.part >out &&
+	node_wait_height h 8 &&
+	printf "hello chain=%s height=0 work=0 port=4600 nonce=0000000000000046 agent=raw\n" \
+		"$(head -n 1 base.blk | sed "s/.* hash=\([0-9a-f]*\) .*/\1/")" >&3 &&
+	test_wait_until 10 "grep -q \"^inv block $tip\\\$\" hs.out"
+'
+
 test_done
