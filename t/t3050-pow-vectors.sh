@@ -3,8 +3,6 @@ test_description='compact bits, work and retarget against Bitcoin Core'"'"'s pub
 
 . ./test-lib.sh
 
-# shellcheck disable=SC2034 # used in the test bodies
-
 # retarget LASTBITS TIMESPAN: mainnet rules (powlimit 1d00ffff, 2016 x 600 s)
 retarget() {
 	test-consensus retarget 1d00ffff 2016 600 "$1" 1000000000 $((1000000000 + $2))

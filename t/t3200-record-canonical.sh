@@ -2,8 +2,6 @@
 test_description='records: every accepted line re-serializes byte for byte; other spellings are refused'
 
 . ./test-lib.sh
-
-# shellcheck disable=SC2034 # used in the test bodies
 . "$TEST_DIRECTORY"/lib-chain.sh
 
 test_expect_success 'setup: a chain with every kind of transaction and escaped text' '
