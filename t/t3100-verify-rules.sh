@@ -92,21 +92,6 @@ test_expect_success 'rule 3: two equal txids (bad-txns-duplicate)' '
 	mv cand.u2 cand.u && seal && rejects bad-txns-duplicate
 '
 
-# ids K...: txids whose last display byte is K (in the order the check sorts them)
-ids() {
-	for k; do printf "%062d%s\n" 0 "$k"; done
-}
-
-test_expect_success 'rule 3: equal txids are found as the first, a middle and the last pair' '
-	ids 01 02 03 04 05 >none && test-consensus duplicates none >out &&
-	echo distinct >expect && test_cmp expect out &&
-	echo duplicate >expect &&
-	ids 03 01 04 01 05 >first && test-consensus duplicates first >out && test_cmp expect out &&
-	ids 01 03 02 05 03 >middle && test-consensus duplicates middle >out && test_cmp expect out &&
-	ids 05 01 02 05 03 >last && test-consensus duplicates last >out && test_cmp expect out &&
-	ids 07 07 >two && test-consensus duplicates two >out && test_cmp expect out
-'
-
 test_expect_success 'rule 3: a token of exactly 64 bytes (bad-txns-64byte)' '
 	next </dev/null &&
 	sed "s/\$/ tx=data:$(printf "%059d" 0)/" cand.u >cand.u2 && mv cand.u2 cand.u &&
@@ -202,29 +187,6 @@ test_expect_success 'rule 6: a non-canonical S (S + L) is refused (bad-txns-sig)
 	sed "s/$sig\$/$big/" tx >tx.bad &&
 	test_must_fail mkblock -c base.blk --coinbase "$C" <tx.bad 2>err &&
 	test_grep bad-txns-sig err
-'
-
-# Three accounts of about 2^63 each (u64 subsidies, maturity 1) can pay
-# fees that sum to exactly UINT64_MAX (valid) or to 2^64 (bad-txns-overflow).
-test_expect_success 'rule 5: fees summing to exactly UINT64_MAX hold, one more overflows' '
-	M=18446744073709551615 && H=9223372036854775808 && H1=9223372036854775807 &&
-	make_genesis fee.blk --subsidy $M --halving 0 --maturity 1 &&
-	add_block fee.blk a.key </dev/null &&
-	mktx -k a.key -c fee.blk "$B" $H >t1 && add_block fee.blk c.key <t1 &&
-	mkkey d.key >/dev/null && mkkey e.key >/dev/null && E=$(mkkey -p e.key) &&
-	add_block fee.blk d.key </dev/null &&
-	mktx -k a.key -c fee.blk -n 1 -f $H1 "$B" 0 >fa &&
-	mktx -k b.key -c fee.blk -f $H "$A" 0 >fb &&
-	cat fa fb | mkblock -c fee.blk --coinbase "$E" >max.u &&
-	test_grep " tx=coinbase:4:$E:$M:" max.u &&
-	mine -q <max.u >max && cp fee.blk feemax.blk && chain-append -q feemax.blk <max &&
-	mktx -k c.key -c fee.blk -f 1 "$A" 0 >fc &&
-	cat fa fb fc >three && test_must_fail mkblock -c fee.blk --coinbase "$E" <three 2>err &&
-	test_grep "bad-txns-overflow" err &&
-	sed "s/\$/ tx=$(sed "s/^tx //" fc)/" max.u | test-reseal | mine -q >over &&
-	cp fee.blk feeover.blk && cat over >>feeover.blk &&
-	test_must_fail verify feeover.blk 2>err &&
-	test_grep "^verify: feeover.blk:5: bad-txns-overflow: height 4: the block.s fees overflow u64\$" err
 '
 
 test_expect_success '--headers-only skips the transaction rules, not the header ones' '

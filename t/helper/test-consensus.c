@@ -61,9 +61,9 @@ retarget(char **a)
 	return 0;
 }
 
-/* merkle FILE: txids in display hex, one a line; duplicates FILE: whether two are equal */
+/* merkle FILE: txids in display hex, one a line */
 static int
-merkle(const char *path, int dups)
+merkle(const char *path)
 {
 	unsigned char (*ids)[32] = NULL, root[32];
 	size_t n = 0, cap = 0;
@@ -86,11 +86,6 @@ merkle(const char *path, int dups)
 			return 1;
 	}
 	lines_close(&r);
-	if (dups) {	/* the rule of SPEC 3.2: two equal txids anywhere in the block */
-		printf("%s\n", ids_have_duplicate(ids, n) ? "duplicate" : "distinct");
-		free(ids);
-		return 0;
-	}
 	mutated = merkle_root(ids, n, root);
 	bu_hex_rev(hex, root);
 	printf("%s%s\n", hex, mutated ? " mutated" : "");
@@ -205,9 +200,7 @@ main(int argc, char *argv[])
 	if (argc == 8 && strcmp(argv[1], "retarget") == 0)
 		return retarget(argv + 2);
 	if (argc == 3 && strcmp(argv[1], "merkle") == 0)
-		return merkle(argv[2], 0);
-	if (argc == 3 && strcmp(argv[1], "duplicates") == 0)
-		return merkle(argv[2], 1);
+		return merkle(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "version") == 0)
 		return version(argv + 2);
 	if (argc == 5 && strcmp(argv[1], "block") == 0)
