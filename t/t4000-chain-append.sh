@@ -177,23 +177,6 @@ test_expect_success 'two writers at once never interleave lines' '
 	test_cmp src.blk w.blk && verify w.blk
 '
 
-# The lock is seen, not inferred from a race: while flock(1) holds the
-# chain file, chain-append waits for it (a blocked waiter in /proc/locks)
-# and writes nothing; once it is released, the block is appended.
-test_expect_success 'chain-append waits for the lock on the chain file before it writes' '
-	cp genesis lk.blk && head -n 1 blocks >one &&
-	rm -f hold && mkfifo hold &&
-	{ flock lk.blk sh -c "echo held >held; read x <hold" & } && holder=$! &&
-	test_when_finished "kill $holder 2>/dev/null; true" &&
-	test_wait_for_file held &&
-	{ chain-append -q lk.blk <one >lk.ack 2>lk.err & } && pid=$! &&
-	test_wait_until 10 "grep -q \"^[0-9]*: -> FLOCK  *ADVISORY  *WRITE $pid \" /proc/locks" &&
-	test_cmp genesis lk.blk &&
-	echo go >hold && wait $holder &&
-	wait $pid &&
-	cat genesis one >expect && test_cmp expect lk.blk
-'
-
 test_expect_success 'usage' '
 	test_expect_code 2 chain-append && test_expect_code 2 chain-append a b c &&
 	chain-append -h >out && test_grep "^usage: chain-append" out
