@@ -125,7 +125,7 @@ id='' file='' tests='' from='' to='' equiv=''
 while IFS= read -r line || test -n "$line"; do
 	case $line in
 	'#'*) continue ;;
-	'') test -z "$id" || one "$@" </dev/null; id='' file='' tests='' from='' to='' equiv=''; continue ;;
+	'') test -z "$id" || one "$@"; id='' file='' tests='' from='' to='' equiv=''; continue ;;
 	'mutant '*) id=${line#mutant } ;;
 	'file '*) file=${line#file } ;;
 	'tests '*) tests=${line#tests } ;;
@@ -136,7 +136,7 @@ while IFS= read -r line || test -n "$line"; do
 	*) echo "mutate: $list: what is '$line'?" >&2; exit 3 ;;
 	esac
 done <"$list"
-test -z "$id" || one "$@" </dev/null
+test -z "$id" || one "$@"
 make -s -C "$work" >/dev/null 2>&1
 
 total=$((killed + survived))
