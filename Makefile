@@ -91,11 +91,6 @@ stress: all
 	cd t && BU_BUILD=$(CURDIR)/$(B) sh stress/chain-append.sh
 	cd t && BU_BUILD=$(CURDIR)/$(B) BU_TRIALS=$${BU_TRIALS:-200} sh t6007-peer-crash.sh
 
-# mutation testing: t/mutate/mutants applied one at a time to a copy of the
-# tree (MUTANTS=prefix... selects some); minutes, not part of make test
-mutate: all
-	sh t/mutate/run.sh $(MUTANTS)
-
 bench: all
 	@for s in t/bench/[0-9]*.sh; do BU_BUILD=$(CURDIR)/$(B) sh $$s || exit 1; done
 
@@ -125,5 +120,5 @@ lint:
 clean:
 	rm -rf $(B) build-san $(FB)
 
-.PHONY: mutate all test check fuzz fuzz-build stress bench install uninstall lint clean
+.PHONY: all test check fuzz fuzz-build stress bench install uninstall lint clean
 .SECONDARY:
