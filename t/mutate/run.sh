@@ -91,7 +91,7 @@ while IFS=$(printf '\037') read -r id file from to tests eq; do
 	cp -p "$src" "$tmp/orig"
 	FROM=$from TO=$to perl -0777 -i -pe 's/\Q$ENV{FROM}\E/$ENV{TO}/' "$src"
 	t0=$(date +%s)
-	if ! (cd "$tree" && nice make -s DEVELOPER=1 B="$B" >"$tmp/mbuild.log" 2>&1); then
+	if ! (cd "$tree" && nice make -s -j2 DEVELOPER=1 B="$B" >"$tmp/mbuild.log" 2>&1); then
 		printf '%-28s not compiling\n' "$id"
 		nocomp=$((nocomp + 1))
 	else

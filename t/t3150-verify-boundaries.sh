@@ -1,0 +1,255 @@
+#!/bin/sh
+test_description='verify at the boundaries of the rules: retarget clamps, compact bits, powlimit, median time past, halvings, fees, maxblock, duplicate txids'
+
+. ./test-lib.sh
+. "$TEST_DIRECTORY"/lib-chain.sh
+
+# retarget_is WANT LASTBITS TIMESPAN: Bitcoin's parameters (1d00ffff, 2016 x 600)
+retarget_is() {
+	echo "$1" >expect &&
+	test-consensus retarget 1d00ffff 2016 600 "$2" 1000000000 $((1000000000 + $3)) >actual &&
+	test_cmp expect actual
+}
+
+test_expect_success 'retarget: Bitcoin Core pow_tests vectors' '
+	# get_next_work, get_next_work_pow_limit, get_next_work_lower_limit_actual,
+	# get_next_work_upper_limit_actual
+	retarget_is 1d00d86a 1d00ffff $((1262152739 - 1261130161)) &&
+	retarget_is 1d00ffff 1d00ffff $((1233061996 - 1231006505)) &&
+	retarget_is 1c0168fd 1c05a3f4 $((1279297671 - 1279008237)) &&
+	retarget_is 1d00e1fd 1c387f6f $((1269211443 - 1263163443))
+'
+
+test_expect_success 'retarget: the 1/4 clamp hit exactly and just missed' '
+	# T = 1209600: T/4 = 302400
+	retarget_is 1c0e1fdb 1c387f6f 302399 &&
+	retarget_is 1c0e1fdb 1c387f6f 302400 &&
+	retarget_is 1c0e1fde 1c387f6f 302401 &&
+	retarget_is 1c0e1fdb 1c387f6f 241920 &&
+	retarget_is 1c12d525 1c387f6f 403200 &&
+	retarget_is 1c387f6f 1c387f6f 1209600
+'
+
+test_expect_success 'retarget: the 4x clamp hit exactly and just missed' '
+	retarget_is 1c168fcf 1c05a3f4 4838399 &&
+	retarget_is 1c168fd0 1c05a3f4 4838400 &&
+	retarget_is 1c168fd0 1c05a3f4 4838401 &&
+	retarget_is 1c168fd0 1c05a3f4 6048000 &&
+	retarget_is 1c10ebdc 1c05a3f4 3628800
+'
+
+test_expect_success 'retarget: zero and negative timespans take the 1/4 clamp' '
+	retarget_is 1c0168fd 1c05a3f4 0 &&
+	retarget_is 1c0168fd 1c05a3f4 -1 &&
+	retarget_is 1c0168fd 1c05a3f4 -1000000000
+'
+
+test_expect_success 'retarget: capped at powlimit, also when the product is wider than 256 bits' '
+	retarget_is 1d00ffff 1d00ffff 4838400 &&
+	echo 207fffff >expect &&
+	test-consensus retarget 207fffff 2016 600 207fffff 0 4838400 >actual &&
+	test_cmp expect actual &&
+	test-consensus retarget 207fffff 2016 600 207fffff 0 1209600 >actual &&
+	test_cmp expect actual &&
+	echo 203fffff >expect &&
+	test-consensus retarget 207fffff 2016 600 207fffff 0 604800 >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'compact bits: decode and re-encode (Bitcoin Core SetCompact vectors and size limits)' '
+	for b in 1d00ffff 04923456 ff123456 01123456 05009234 20123456 22000001 \
+	    23000001 2100ffff 22000100 2101ffff 2001ffff 01003456 02008000 207fffff \
+	    03123456 00123456 1b0404cb; do
+		printf "%s: " $b && test-consensus compact $b || return 1
+	done >actual &&
+	cat >expect <<-\EOT &&
+	1d00ffff: ffff0000000000000000000000000000000000000000000000000000 1d00ffff
+	04923456: invalid
+	ff123456: invalid
+	01123456: 12 01120000
+	05009234: 92340000 05009234
+	20123456: 1234560000000000000000000000000000000000000000000000000000000000 20123456
+	22000001: 100000000000000000000000000000000000000000000000000000000000000 20010000
+	23000001: invalid
+	2100ffff: ffff000000000000000000000000000000000000000000000000000000000000 2100ffff
+	22000100: invalid
+	2101ffff: invalid
+	2001ffff: 1ffff0000000000000000000000000000000000000000000000000000000000 2001ffff
+	01003456: invalid
+	02008000: 80 02008000
+	207fffff: 7fffff0000000000000000000000000000000000000000000000000000000000 207fffff
+	03123456: 123456 03123456
+	00123456: invalid
+	1b0404cb: 404cb000000000000000000000000000000000000000000000000 1b0404cb
+	EOT
+	test_cmp expect actual
+'
+
+test_expect_success 'work: 2^256 / (target + 1), as Bitcoin Core GetBlockProof' '
+	for b in 1d00ffff 207fffff 1b0404cb 2100ffff 03123456; do
+		test-consensus work $b || return 1
+	done >actual &&
+	cat >expect <<-\EOT &&
+	100010001 4295032833
+	2 2
+	3fb3ab764c00 70040908352512
+	1 1
+	e0fff97690309e2f96677e115e465ed2d49ebff2a34c636177dcdb14856 97055764975995241950711904064708186562029814974297378091104192884197462
+	EOT
+	test_cmp expect actual
+'
+
+# reseal_mine IN OUT: recompute merkle and hash of an edited block, then mine it
+reseal_mine() {
+	test-reseal <"$1" >"$1.r" && mine -q -j1 <"$1.r" >"$2"
+}
+
+test_expect_success 'powlimit: bits equal to powlimit are accepted, one above are refused' '
+	mkblock --genesis --powlimit 1f00ffff --bits 1f00ffff >g.u &&
+	mine -q -j1 <g.u >g.blk && verify g.blk &&
+	sed "s/ bits=1f00ffff / bits=1f010000 /" g.u >g2.u &&
+	test_grep " bits=1f010000 " g2.u &&
+	reseal_mine g2.u g2.blk &&
+	test_must_fail verify g2.blk 2>err &&
+	test_grep "g2.blk:1: bad-diffbits: height 0: bits 1f010000 are easier than powlimit 1f00ffff" err
+'
+
+test_expect_success 'median time past: exactly the 11 blocks before (an old late time drops out)' '
+	make_genesis mtp.blk --time 1700000000 &&
+	for t in 1 2 3 4 5 5000 7 8 9 10 11 12 13 14 15 16 17; do
+		add_block mtp.blk "$A" --time $((1700000000 + t)) </dev/null || return 1
+	done &&
+	test_line_count = 18 mtp.blk &&
+	# the 11 before height 18 are 1700000007..17, median 1700000012
+	mkblock -c mtp.blk --coinbase "$C" --time 1700000013 >b18.u &&
+	mine -q -j1 <b18.u >b18 &&
+	cp mtp.blk ok.blk && cat b18 >>ok.blk && verify ok.blk &&
+	sed "s/ time=1700000013 / time=1700000012 /" b18.u >b18e.u &&
+	reseal_mine b18e.u b18e &&
+	cp mtp.blk old.blk && cat b18e >>old.blk &&
+	test_must_fail verify old.blk 2>err &&
+	test_grep "old.blk:19: time-too-old: height 18: time 1700000012 is not after the median time past 1700000012" err
+'
+
+# amount_block CHAIN HEIGHT AMOUNT OUT: the next block with its coinbase paying AMOUNT
+amount_block() {
+	mkblock -c "$1" --coinbase "$C" </dev/null >ab.u &&
+	sed "s/ tx=coinbase:$2:$C:[0-9]*:/ tx=coinbase:$2:$C:$3:/" ab.u >ab.e &&
+	test_grep " tx=coinbase:$2:$C:$3:" ab.e &&
+	reseal_mine ab.e "$4"
+}
+
+test_expect_success 'subsidy: the 63rd halving pays 1, the 64th and later nothing' '
+	make_genesis h.blk --subsidy 9223372036854775808 --halving 1 &&
+	add_blocks h.blk "$A" 62 &&
+	amount_block h.blk 63 1 b63 &&
+	cp h.blk h63.blk && cat b63 >>h63.blk && verify h63.blk &&
+	amount_block h.blk 63 2 b63x &&
+	cp h.blk bad.blk && cat b63x >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad-cb-amount: height 63: coinbase pays 2, more than subsidy + fees 1" err &&
+	amount_block h63.blk 64 1 b64 &&
+	cp h63.blk bad.blk && cat b64 >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad-cb-amount: height 64: coinbase pays 1, more than subsidy + fees 0" err &&
+	amount_block h63.blk 64 0 b64z &&
+	cp h63.blk h64.blk && cat b64z >>h64.blk && verify h64.blk &&
+	amount_block h64.blk 65 1 b65 &&
+	cp h64.blk bad.blk && cat b65 >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad-cb-amount: height 65: coinbase pays 1, more than subsidy + fees 0" err
+'
+
+test_expect_success 'fees: a block whose fees sum to exactly UINT64_MAX is accepted, one more overflows' '
+	setup_keys &&
+	make_genesis f.blk --subsidy 18446744073709551615 --halving 0 --maturity 1 &&
+	add_block f.blk "$A" </dev/null && add_block f.blk "$B" </dev/null &&
+	mktx -k a.key -c f.blk -f 18446744073709551614 "$C" 0 >ta &&
+	mktx -k b.key -c f.blk -f 1 "$C" 0 >tb1 &&
+	mktx -k b.key -c f.blk -f 2 "$C" 0 >tb2 &&
+	cat ta tb1 | mkblock -c f.blk --coinbase "$C" >f3.u &&
+	mine -q -j1 <f3.u >f3 && cp f.blk ok.blk && cat f3 >>ok.blk && verify ok.blk &&
+	test_must_fail mkblock -c f.blk --coinbase "$C" <ta >/dev/null 2>err <<-EOT &&
+	$(cat ta)
+	$(cat tb2)
+	EOT
+	mkblock -c f.blk --coinbase "$C" <ta >f3x.u &&
+	sed "s/\$/ tx=$(sed "s/^tx //" tb2)/" f3x.u >f3y.u &&
+	reseal_mine f3y.u f3y && cp f.blk bad.blk && cat f3y >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad.blk:4: bad-txns-overflow: height 3: the block.s fees overflow u64" err
+'
+
+test_expect_success 'maxblock: a line of exactly maxblock bytes is accepted, one more is refused' '
+	make_genesis m.blk --maxblock 600 &&
+	n=100 && i=0 &&
+	while [ $i -lt 6 ]; do
+		printf "tx data:%s\n" "$(printf "%0${n}d" 0)" >d &&
+		mkblock -c m.blk --coinbase "$C" <d >m1.u && mine -q -j1 <m1.u >m1 &&
+		len=$(wc -c <m1) &&
+		if [ "$len" -eq 600 ]; then break; fi &&
+		n=$((n + 600 - len)) && i=$((i + 1)) || return 1
+	done &&
+	test "$(wc -c <m1)" -eq 600 &&
+	cp m.blk ok.blk && cat m1 >>ok.blk && verify ok.blk &&
+	sed "s/ tx=data:0/ tx=data:00/" m1.u >m2.u && reseal_mine m2.u m2 &&
+	len=$(wc -c <m2) && test "$len" -eq 601 &&
+	cp m.blk bad.blk && cat m2 >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad.blk:2: bad-blk-length: height 1: line longer than 600 bytes" err &&
+	cp m.blk app.blk && chain-append -q app.blk <m1 && test_cmp ok.blk app.blk &&
+	cp m.blk app.blk && test_must_fail chain-append app.blk <m2 2>err &&
+	test_grep "^chain-append: -:1: bad-blk-length: height 1: block line is 601 bytes, more than maxblock 600" err &&
+	test_cmp m.blk app.blk
+'
+
+test_expect_success 'duplicate txids are found whichever pair they are in' '
+	printf "tx data:d%s\n" 1 2 3 4 5 6 7 >d &&
+	mkblock -c m.blk --coinbase "$C" <d >dup.u &&
+	for t in $(sed "s/ /\n/g" dup.u | sed -n "s/^tx=//p"); do
+		sed "s/\$/ tx=$t/" dup.u >dup.e && reseal_mine dup.e dup &&
+		cp m.blk bad.blk && cat dup >>bad.blk &&
+		test_must_fail verify bad.blk 2>err &&
+		test_grep "bad.blk:2: bad-txns-duplicate: height 1: " err || return 1
+	done
+'
+
+test_expect_success 'verify --chain bitcoin refuses a genesis that is not Bitcoin mainnet.s' '
+	# testnet3 genesis: prev zero, Bitcoin proof of work, another hash
+	head -n 1 "$TEST_DIRECTORY/t3000/mainnet-headers-0-4100.hex" >main &&
+	sed "s/........................\$/dae5494dffff001d1aa4ae18/" main >test3 &&
+	! test_cmp main test3 &&
+	test_must_fail verify --chain bitcoin test3 2>err &&
+	test_grep "test3:1: bad-genesis: height 0: not the genesis block 000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f of " err &&
+	verify --chain bitcoin main
+'
+
+test_expect_success 'text: every byte that must be escaped is refused raw and accepted as %XX' '
+	for x in 00 01 09 0b 0d 1f 20 25 3a 2c 3d 7f; do
+		printf "tx data:a\\$(printf "%03o" 0x$x)b\n" >raw &&
+		test_expect_code 1 test-record raw >out &&
+		X=$(echo $x | tr a-f A-F) &&
+		printf "tx data:a%%%sb\n" $X >esc &&
+		test-record esc >again && test_cmp esc again || return 1
+	done &&
+	printf "tx data:a%%0Ab\n" >esc && test-record esc >again && test_cmp esc again &&
+	for X in 21 7E 80 41 FF; do
+		printf "tx data:a%%%sb\n" $X >esc &&
+		test_expect_code 1 test-record esc >out || return 1
+	done &&
+	printf "tx data:a\176b\n" >ok && test-record ok >again && test_cmp ok again
+'
+
+test_expect_success 'params: a bad powlimit, spacing 0 with a retarget, maxblock 0 or above the limit are refused' '
+	mkblock --genesis --powlimit 207fffff >p.u &&
+	for v in "powlimit=207fffff/powlimit=20800000" "spacing=600/spacing=0" \
+	    "maxblock=[0-9]*/maxblock=0" "maxblock=[0-9]*/maxblock=33554433"; do
+		sed "s/$v/" p.u >pv.u && ! test_cmp p.u pv.u &&
+		reseal_mine pv.u pv &&
+		test_must_fail verify pv 2>err &&
+		test_grep "pv:1: bad-params: height 0: " err || return 1
+	done &&
+	sed "s/maxblock=[0-9]*/maxblock=33554432/" p.u >pv.u && reseal_mine pv.u pv && verify pv
+'
+
+test_done
