@@ -243,6 +243,7 @@ test_expect_success 'text: every byte that must be escaped is refused raw and ac
 test_expect_success 'params: a bad powlimit, spacing 0 with a retarget, maxblock 0 or above the limit are refused' '
 	mkblock --genesis --powlimit 207fffff >p.u &&
 	for v in "powlimit=207fffff/powlimit=20800000" "spacing=600/spacing=0" \
+	    "spacing=600,retarget=[0-9]*/spacing=0,retarget=1" \
 	    "maxblock=[0-9]*/maxblock=0" "maxblock=[0-9]*/maxblock=33554433"; do
 		sed "s/$v/" p.u >pv.u && ! test_cmp p.u pv.u &&
 		reseal_mine pv.u pv &&
