@@ -253,4 +253,65 @@ test_expect_success 'params: a bad powlimit, spacing 0 with a retarget, maxblock
 	sed "s/maxblock=[0-9]*/maxblock=33554432/" p.u >pv.u && reseal_mine pv.u pv && verify pv
 '
 
+# edited_rejects CHAIN IN SEDEXPR LINE REASON: IN edited, resealed, mined after CHAIN fails with REASON
+edited_rejects() {
+	sed "$3" "$2" >er.e && ! test_cmp "$2" er.e &&
+	reseal_mine er.e er.m && cat "$1" er.m >er.blk 2>/dev/null &&
+	test_must_fail verify er.blk 2>err &&
+	test_grep "er.blk:$4: $5" err
+}
+
+test_expect_success 'genesis: height, prev in its last byte, params first, bits that decode' '
+	mkblock --genesis --powlimit 207fffff >g0.u &&
+	: >none &&
+	edited_rejects none g0.u "s/^block height=0 /block height=1 /" 1 "bad-height: height 0: the first block has height 1, not 0" &&
+	edited_rejects none g0.u "s/ prev=00/ prev=01/" 1 "bad-genesis: height 0: the genesis block.s prev is not zero" &&
+	edited_rejects none g0.u "s/ tx=params:[^ ]*/ tx=data:x/" 1 "bad-genesis" &&
+	sed "s/ bits=207fffff / bits=04923456 /" g0.u | test-reseal >gb &&
+	test_must_fail verify gb 2>err &&
+	test_grep "gb:1: bad-diffbits: height 0: bits 04923456 are not a valid target" err
+'
+
+test_expect_success 'blocks: prev, hash and merkle differing in one far byte, a low coinbase height' '
+	make_genesis e.blk --maturity 1 && add_blocks e.blk "$A" 2 &&
+	mkblock -c e.blk --coinbase "$C" </dev/null >e3.u &&
+	p=$(field "$(cat e3.u)" prev) && q=$(echo "$p" | sed "s/^\(.\)\(.\)/\2\1/;s/^00/01/") &&
+	edited_rejects e.blk e3.u "s/ prev=$p / prev=$q /" 4 "bad-prevblk" &&
+	m=$(field "$(cat e3.u)" merkle) && n=$(echo "$m" | sed "s/^../&/;s/^\(.\)/\1/" | awk "{ c = substr(\$0, 1, 1); printf \"%s%s\n\", (c == \"0\" ? \"1\" : \"0\"), substr(\$0, 2) }") &&
+	sed "s/ merkle=$m / merkle=$n /" e3.u | test-reseal -m >e3m.r && mine -q -j1 <e3m.r >e3m &&
+	cat e.blk e3m >em.blk && test_must_fail verify em.blk 2>err &&
+	test_grep "em.blk:4: bad-merkle: height 3: " err &&
+	mine -q -j1 <e3.u >e3 && h=$(field "$(cat e3)" hash) &&
+	g=$(echo "$h" | awk "{ c = substr(\$0, 1, 1); printf \"%s%s\n\", (c == \"0\" ? \"1\" : \"0\"), substr(\$0, 2) }") &&
+	sed "s/ hash=$h / hash=$g /" e3 >e3h && cat e.blk e3h >eh.blk &&
+	test_must_fail verify eh.blk 2>err && test_grep "eh.blk:4: bad-hash: height 3: " err &&
+	edited_rejects e.blk e3.u "s/ tx=coinbase:3:/ tx=coinbase:2:/" 4 "bad-cb-height: height 3: coinbase height 2 in block 3"
+'
+
+test_expect_success 'the first block after genesis must be later than it (median of one)' '
+	make_genesis one.blk --time 1700000000 &&
+	mkblock -c one.blk --coinbase "$C" --time 1700000001 </dev/null >o1.u &&
+	edited_rejects one.blk o1.u "s/ time=1700000001 / time=1700000000 /" 2 "time-too-old: height 1: time 1700000000 is not after the median time past 1700000000"
+'
+
+test_expect_success 'fees: the coinbase may claim the subsidy plus every fee of the block' '
+	setup_keys &&
+	make_genesis fee.blk --maturity 1 --subsidy 1000 &&
+	add_block fee.blk "$A" </dev/null && add_block fee.blk "$B" </dev/null &&
+	mktx -k a.key -c fee.blk -f 3 "$C" 10 >t1 && mktx -k b.key -c fee.blk -f 5 "$C" 10 >t2 &&
+	cat t1 t2 | mkblock -c fee.blk --coinbase "$C" >fb.u &&
+	test_grep " tx=coinbase:3:$C:1008:" fb.u &&
+	mine -q -j1 <fb.u >fb && cat fee.blk fb >ok.blk && verify ok.blk &&
+	edited_rejects fee.blk fb.u "s/ tx=coinbase:3:$C:1008:/ tx=coinbase:3:$C:1009:/" 4 "bad-cb-amount: height 3: coinbase pays 1009, more than subsidy + fees 1008"
+'
+
+test_expect_success 'retarget: the timespan runs from the first block of the period to the parent' '
+	make_genesis r.blk --retarget 4 --spacing 600 --time 1700000000 &&
+	for t in 400 800 1200; do
+		add_block r.blk "$A" --time $((1700000000 + t)) </dev/null || return 1
+	done &&
+	add_block r.blk "$A" --time 1700001600 </dev/null &&
+	sed -n 5p r.blk >b4 && test_grep " bits=203fffff " b4 && verify r.blk
+'
+
 test_done
