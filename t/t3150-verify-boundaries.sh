@@ -51,6 +51,8 @@ test_expect_success 'retarget: capped at powlimit, also when the product is wide
 	test_cmp expect actual &&
 	test-consensus retarget 207fffff 2016 600 207fffff 0 1209600 >actual &&
 	test_cmp expect actual &&
+	test-consensus retarget 207fffff 2016 600 20400000 0 4838400 >actual &&
+	test_cmp expect actual &&
 	echo 203fffff >expect &&
 	test-consensus retarget 207fffff 2016 600 207fffff 0 604800 >actual &&
 	test_cmp expect actual
@@ -59,7 +61,7 @@ test_expect_success 'retarget: capped at powlimit, also when the product is wide
 test_expect_success 'compact bits: decode and re-encode (Bitcoin Core SetCompact vectors and size limits)' '
 	for b in 1d00ffff 04923456 ff123456 01123456 05009234 20123456 22000001 \
 	    23000001 2100ffff 22000100 2101ffff 2001ffff 01003456 02008000 207fffff \
-	    03123456 00123456 1b0404cb; do
+	    03123456 00123456 1b0404cb 22000101 2200ffff; do
 		printf "%s: " $b && test-consensus compact $b || return 1
 	done >actual &&
 	cat >expect <<-\EOT &&
@@ -81,12 +83,14 @@ test_expect_success 'compact bits: decode and re-encode (Bitcoin Core SetCompact
 	03123456: 123456 03123456
 	00123456: invalid
 	1b0404cb: 404cb000000000000000000000000000000000000000000000000 1b0404cb
+	22000101: invalid
+	2200ffff: invalid
 	EOT
 	test_cmp expect actual
 '
 
 test_expect_success 'work: 2^256 / (target + 1), as Bitcoin Core GetBlockProof' '
-	for b in 1d00ffff 207fffff 1b0404cb 2100ffff 03123456; do
+	for b in 1d00ffff 207fffff 1b0404cb 2100ffff 03123456 037fffff 1a7fffff 04008000 0300ffff; do
 		test-consensus work $b || return 1
 	done >actual &&
 	cat >expect <<-\EOT &&
@@ -95,6 +99,10 @@ test_expect_success 'work: 2^256 / (target + 1), as Bitcoin Core GetBlockProof' 
 	3fb3ab764c00 70040908352512
 	1 1
 	e0fff97690309e2f96677e115e465ed2d49ebff2a34c636177dcdb14856 97055764975995241950711904064708186562029814974297378091104192884197462
+	20000000000000000000000000000000000000000000000000000000000 13803492693581127574869511724554050904902217944340773110325048447598592
+	2000004000008 562950020530184
+	1fffffc000007fffff000001fffffc000007fffff000001fffffc000007 13803491048076766413069316379949036586789297804396481471416486810615815
+	1000000000000000000000000000000000000000000000000000000000000 1766847064778384329583297500742918515827483896875618958121606201292619776
 	EOT
 	test_cmp expect actual
 '
@@ -312,6 +320,40 @@ test_expect_success 'retarget: the timespan runs from the first block of the per
 	done &&
 	add_block r.blk "$A" --time 1700001600 </dev/null &&
 	sed -n 5p r.blk >b4 && test_grep " bits=203fffff " b4 && verify r.blk
+'
+
+test_expect_success 'difficulty below and at powlimit (Core GetDifficulty: 2864140.508 at height 199584)' '
+	head -n 1 "$TEST_DIRECTORY/t3000/mainnet-headers-199584-203700.hex" | inspect >out &&
+	test_grep "^  bits        1a05db8b\$" out &&
+	test_grep "^  difficulty  2864140.508\$" out
+'
+
+# record_refused MESSAGE-PATTERN < line: test-record refuses the line, saying so
+record_refused() {
+	cat >variant && test_expect_code 1 test-record variant >out &&
+	test_grep "^1: bad-syntax: .*$1" out
+}
+
+test_expect_success 'records: each field is whole, keyed by its own name, and nothing follows the last' '
+	setup_keys &&
+	make_genesis rec.blk && mkblock -c rec.blk --coinbase "$C" --extra 00ff </dev/null >l &&
+	test-record l >again && test_cmp l again &&
+	sed "s/ version=1 / versioX=1 /" l | record_refused "version: missing field" &&
+	sed "s/ version=1 / version11 /" l | record_refused "version: missing field" &&
+	sed "s/ version=1 /  version=1 /" l | record_refused "empty field (double or trailing space?)" &&
+	sed "s/ nonce=\([0-9]*\) / nonce=\1: /" l | record_refused "nonce" &&
+	p=$(field "$(cat l)" prev) && sed "s/ prev=$p / prev=${p}00 /" l | record_refused "prev" &&
+	sed "s/:00ff\$/:0/" l | record_refused "coinbase extra: odd number of hex digits" &&
+	sed "s/:00ff\$/:00ff:00/" l | record_refused "coinbase: unknown field after extra" &&
+	sed "s/:$C:[0-9]*:/:$C::/" l | record_refused "coinbase amount" &&
+	sed "s/:$C:[0-9]*:/:$C:+5:/" l | record_refused "coinbase amount" &&
+	printf "tx dataXabc\n" | record_refused "" &&
+	printf "tx  data:x\n" | record_refused "a space inside the token" &&
+	mktx -k c.key -i "$(printf "%064d" 0)" -n 0 "$A" 1 >t &&
+	test-record t >again && test_cmp t again &&
+	sed "s/\$/:00/" t | record_refused "transfer: unknown field after sig" &&
+	{ head -n 1 "$TEST_DIRECTORY/t3000/mainnet-headers-0-4100.hex" | sed "s/\$/00/"; } |
+	record_refused "neither a block line nor a 160-hex header"
 '
 
 test_done
