@@ -26,6 +26,8 @@ list=${MUTANTS_LIST:-$top/t/mutate/mutants}
 jobs=${MUTATE_JOBS:-2}
 # MUTATE_QUICK=1: only the scripts an entry names, not the whole suite after them
 quick=${MUTATE_QUICK:-}
+# MUTATE_TIMEOUT: seconds a prove run may take; a mutant that hangs a test is killed
+tmo=${MUTATE_TIMEOUT:-300}
 start=$(date +%s)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bu-mutate.XXXXXX") || exit 2
@@ -98,12 +100,12 @@ while IFS=$(printf '\037') read -r id file from to tests eq; do
 		verdict=survived how=
 		if [ -n "$tests" ]; then
 			# shellcheck disable=SC2086
-			if ! (cd "$tree/t" && BU_BUILD=$B nice prove -j"$jobs" $tests >"$tmp/prove.log" 2>&1); then
+			if ! (cd "$tree/t" && BU_BUILD=$B timeout "$tmo" nice prove -j"$jobs" $tests >"$tmp/prove.log" 2>&1); then
 				verdict=killed how="by$tests"
 			fi
 		fi
 		if [ $verdict = survived ] && [ -z "$quick" ]; then
-			if ! (cd "$tree/t" && BU_BUILD=$B nice prove -j"$jobs" t[0-9]*.sh >"$tmp/prove.log" 2>&1); then
+			if ! (cd "$tree/t" && BU_BUILD=$B timeout "$tmo" nice prove -j"$jobs" t[0-9]*.sh >"$tmp/prove.log" 2>&1); then
 				verdict=killed how="by the whole suite: $(grep -o '^t[0-9][^ ]*\.sh' "$tmp/prove.log" | tr '\n' ' ' | sed 's/ $//')"
 				[ -n "$how" ] || how="by the whole suite"
 			fi
