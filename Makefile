@@ -1,5 +1,6 @@
 # blockutils: plain make; `make`, `make test`, `make check`, `make bench`, `make install`,
-# `make fuzz` (clang, libFuzzer), `make stress` (not part of make test), `make uninstall`
+# `make fuzz` (clang, libFuzzer), `make stress` (not part of make test), `make uninstall`,
+# `make mutate [MUTANTS=<id prefix>]` (t/mutate/run.sh: mutation testing of common/, minutes)
 PREFIX   ?= /usr/local
 MANDIR   ?= $(PREFIX)/share/man
 COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
@@ -120,5 +121,9 @@ lint:
 clean:
 	rm -rf $(B) build-san $(FB)
 
-.PHONY: all test check fuzz fuzz-build stress bench install uninstall lint clean
+# mutation testing on a copy of the tree (t/mutate/run.sh); not part of make test
+mutate:
+	sh t/mutate/run.sh $(MUTANTS)
+
+.PHONY: all test check fuzz fuzz-build stress bench install uninstall lint clean mutate
 .SECONDARY:

@@ -13,7 +13,24 @@ test_expect_success 'headers 0..4100 verify with the known tip and chainwork' '
 
 test_expect_success 'the retarget boundaries 2016 and 4032 are clamped to 1d00ffff' '
 	sed -n "2017p;4033p" "$D/mainnet-headers-0-4100.hex" | cut -c145-152 >bits &&
-	printf "ffff001d\nffff001d\n" >expect && test_cmp expect bits
+	printf "ffff001d\nffff001d\n" >expect && test_cmp expect bits &&
+	# other bits at either boundary are refused, naming what the chain requires
+	for h in 2016 4032; do
+		head -n $((h + 1)) "$D/mainnet-headers-0-4100.hex" >c.hex &&
+		sed "$((h + 1))s/ffff001d\(........\)\$/feff001d\1/" c.hex >t.hex &&
+		! test_cmp c.hex t.hex &&
+		test_must_fail verify --chain bitcoin t.hex 2>err &&
+		test_grep "t.hex:$((h + 1)): bad-diffbits: height $h: bits 1d00fffe, but the chain requires 1d00ffff" err &&
+		verify --chain bitcoin c.hex || return 1
+	done &&
+	# the first period took longer than two weeks: capped at powlimit, not eased
+	t0=$(sed -n 1p "$D/mainnet-headers-0-4100.hex" | cut -c137-144) &&
+	t1=$(sed -n 2016p "$D/mainnet-headers-0-4100.hex" | cut -c137-144) &&
+	le() { echo $((0x$(echo "$1" | sed "s/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/"))); } &&
+	test $(( $(le $t1) - $(le $t0) )) -gt 1209600 &&
+	echo 1d00ffff >expect &&
+	test-consensus retarget 1d00ffff 2016 600 1d00ffff $(le $t0) $(le $t1) >actual &&
+	test_cmp expect actual
 '
 
 test_expect_success 'the slice 199584..203700 verifies from a trusted start, with two real retargets' '
@@ -71,7 +88,11 @@ test_expect_success 'mine finds the genesis nonce 2083236893 from a zeroed nonce
 
 test_expect_success 'the genesis block file holds the genesis header' '
 	cut -c1-160 "$D/genesis-block.hex" >h &&
-	head -n 1 "$D/mainnet-headers-0-4100.hex" >expect && test_cmp expect h
+	head -n 1 "$D/mainnet-headers-0-4100.hex" >expect && test_cmp expect h &&
+	verify --chain bitcoin "$D/genesis-block.hex" >out &&
+	test_grep "^ok height=0 hash=000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f " out &&
+	verify --chain bitcoin h >out &&
+	test_grep "^ok height=0 hash=000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f " out
 '
 
 test_expect_success 'block 413567: the merkle root of its 1557 txids' '
@@ -99,7 +120,12 @@ test_expect_success 'gzip files verify exactly as plain ones' '
 test_expect_success 'a corrupt gzip stream is an error, not a short chain' '
 	gzip -c "$D/mainnet-headers-0-4100.hex" >h.gz &&
 	size=$(wc -c <h.gz) && head -c $((size / 2)) h.gz >half.gz &&
-	test_must_fail verify --chain bitcoin half.gz 2>err && test_grep "half.gz" err
+	test_must_fail verify --chain bitcoin half.gz 2>err && test_grep "half.gz" err &&
+	# every header inflates, only the gzip trailer is missing: still cut short
+	head -c $((size - 8)) h.gz >notrailer.gz &&
+	test_expect_code 1 verify --chain bitcoin notrailer.gz >out 2>err &&
+	test_grep "^verify: notrailer.gz:[0-9]*: bad-gzip: height [0-9]*: corrupt gzip data (cut short)\$" err &&
+	test_must_be_empty out
 '
 
 test_expect_success 'usage errors exit 2; -h prints usage and exits 0' '

@@ -167,7 +167,9 @@ test_expect_success 'rule 6: a non-canonical S (S + L) is refused (bad-txns-sig)
 	big=$(test-consensus sig-add-l "$sig") &&
 	sed "s/$sig\$/$big/" tx >tx.bad &&
 	test_must_fail mkblock -c base.blk --coinbase "$C" <tx.bad 2>err &&
-	test_grep bad-txns-sig err
+	test_grep bad-txns-sig err &&
+	next <tx && sed "s/$sig/$big/" cand.u >cand.u2 && mv cand.u2 cand.u &&
+	test_grep "$big" cand.u && seal && rejects bad-txns-sig
 '
 
 test_expect_success '--headers-only skips the transaction rules, not the header ones' '
@@ -249,8 +251,13 @@ test_expect_success 'genesis: prev must be zero, params first, only data after' 
 '
 
 test_expect_success 'genesis: bits above powlimit, and its proof of work' '
-	test_must_fail mkblock --genesis --powlimit 1f00ffff --bits 207fffff >g4 2>err ||
-	{ test_must_fail verify g4 2>err && test_grep "bad-diffbits" err; } &&
+	test_must_fail mkblock --genesis --powlimit 1f00ffff --bits 207fffff >g4 2>err &&
+	test_grep "bad-diffbits" err &&
+	mkblock --genesis --powlimit 1f00ffff --bits 1f00ffff >g4.u &&
+	sed "s/ bits=1f00ffff / bits=207fffff /" g4.u >g4.e && test_grep " bits=207fffff " g4.e &&
+	test-reseal <g4.e >g4.r && mine -q -j1 <g4.r >g4 &&
+	test_must_fail verify g4 2>err &&
+	test_grep "g4:1: bad-diffbits: height 0: bits 207fffff are easier than powlimit 1f00ffff" err &&
 	mkblock --genesis --powlimit 207fffff --bits 1d00ffff >g5 &&
 	test_must_fail verify g5 2>err && test_grep "g5:1: high-hash: height 0: " err
 '

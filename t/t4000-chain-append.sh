@@ -177,6 +177,20 @@ test_expect_success 'two writers at once never interleave lines' '
 	test_cmp src.blk w.blk && verify w.blk
 '
 
+command -v flock >/dev/null 2>&1 && test_set_prereq FLOCK
+
+test_expect_success FLOCK 'a writer waits for the lock another holds (flock), then appends' '
+	cp genesis l.blk &&
+	head -n 1 blocks >b1 &&
+	(
+		exec 9<l.blk && flock -x 9 &&
+		{ chain-append -q l.blk <b1 & } &&
+		sleep 1 && wc -l <l.blk >during && flock -u 9 && wait $!
+	) &&
+	echo 1 >expect && test_cmp expect during &&
+	test_line_count = 2 l.blk && head -n 2 src.blk >expect && test_cmp expect l.blk
+'
+
 test_expect_success 'usage' '
 	test_expect_code 2 chain-append && test_expect_code 2 chain-append a b c &&
 	chain-append -h >out && test_grep "^usage: chain-append" out
