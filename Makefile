@@ -28,9 +28,9 @@ LIBOBJ   = $(patsubst common/%.c,$(B)/obj/%.o,$(LIBSRC))
 HELPERS  = $(patsubst t/helper/%.c,%,$(wildcard t/helper/*.c))
 BINS     = $(addprefix $(B)/bin/,$(CMDS))
 HBINS    = $(addprefix $(B)/t/,$(HELPERS))
-MAN1     = $(wildcard man/*.1)
-MAN5     = $(wildcard man/*.5)
-MAN7     = $(wildcard man/*.7)
+MAN1     = $(wildcard man/man1/*.1)
+MAN5     = $(wildcard man/man5/*.5)
+MAN7     = $(wildcard man/man7/*.7)
 
 # Fuzzing: one libFuzzer target per file t/fuzz/NAME.c, built into $(FB)/fuzz/NAME
 FUZZ_CC      ?= clang

@@ -107,7 +107,7 @@ test_expect_success 'a bad option run by its path is named by the tool'"'"'s sho
 test_expect_success MANDOC 'usage() equals the SYNOPSIS of each man page' '
 	for t in $TOOLS; do
 		$t -h | sed "s/^usage: //; s/^ *//" | tr -s " \n" "  " | sed "s/ *\$//" >u &&
-		mandoc -Tascii -O width=1000 "$TEST_DIRECTORY/../man/$t.1" | col -b |
+		mandoc -Tascii -O width=1000 "$TEST_DIRECTORY/../man/man1/$t.1" | col -b |
 		sed -n "/^SYNOPSIS/,/^DESCRIPTION/p" | sed "1d;\$d" |
 		tr -s " \n" "  " | sed "s/^ *//; s/ *\$//" >m &&
 		test_cmp u m || return 1

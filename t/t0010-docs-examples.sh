@@ -50,7 +50,7 @@ page_test() {
 	shift
 	test_expect_success "$@" "examples of $page run" '
 		mkdir "ex-'"$page"'" && fixtures "ex-'"$page"'" &&
-		run_examples "$SRCDIR/man/'"$page"'" "ex-'"$page"'"
+		run_examples "$SRCDIR/man/man'"${page##*.}/$page"'" "ex-'"$page"'"
 	'
 }
 
@@ -122,11 +122,11 @@ test_expect_success BASH,MANDOC 'examples of blockutils-chain.5 run, on a chain 
 	make_genesis chain.blk --maturity 1 && add_block chain.blk "$A" </dev/null &&
 	mktx -k a.key -c chain.blk -m "rent, march" "$B" 1000 >txs &&
 	add_block chain.blk "$A" <txs &&
-	cd .. && run_examples "$SRCDIR/man/blockutils-chain.5" ex-chain
+	cd .. && run_examples "$SRCDIR/man/man5/blockutils-chain.5" ex-chain
 '
 
 test_expect_success MANDOC 'the records blockutils-chain.5 shows are whole: hash, merkle root, what is signed' '
-	mandoc -Tascii -O width=1000 "$SRCDIR/man/blockutils-chain.5" | col -bx |
+	mandoc -Tascii -O width=1000 "$SRCDIR/man/man5/blockutils-chain.5" | col -bx |
 	sed -n "/^EXAMPLES/,/^SEE ALSO/p" | sed "s/^ *//" >examples &&
 	grep "^block height=\|^tx transfer:" examples >records &&
 	test_line_count = 2 records &&
@@ -138,7 +138,7 @@ test_expect_success MANDOC 'the records blockutils-chain.5 shows are whole: hash
 '
 
 test_expect_success BASH,JQ 'every page with a section-1 command has run above' '
-	for page in "$SRCDIR"/man/*.[157]; do
+	for page in "$SRCDIR"/man/man[157]/*.[157]; do
 		name=${page##*/} &&
 		grep -q "^page_test $name \|blockutils-chain.5 run" "$TEST_DIRECTORY/t0010-docs-examples.sh" ||
 		{ echo "$name: no test runs its examples"; return 1; }
@@ -146,7 +146,7 @@ test_expect_success BASH,JQ 'every page with a section-1 command has run above' 
 '
 
 test_expect_success BASH,MANDOC,SHELLCHECK 'the examples are shellcheck clean (warnings and errors)' '
-	for f in "$SRCDIR/README" "$SRCDIR"/man/*.[157]; do
+	for f in "$SRCDIR/README" "$SRCDIR"/man/man[157]/*.[157]; do
 		d=sc-${f##*/} &&
 		$EX extract "$f" "$d" &&
 		shellcheck -s bash -S warning "$d/script.bash" >"$d/lint" ||
