@@ -35,22 +35,30 @@ bu_class_of(int code, const char *reason)
 }
 
 int
-bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
+bu_vfail(struct bu_err *e, int code, const char *reason, const char *fmt, va_list ap)
 {
-	va_list ap;
-
 	if (e == NULL)
 		return -1;
 	e->code = code;
 	snprintf(e->reason, sizeof e->reason, "%s", reason);
 	e->cls = bu_class_of(code, reason);
-	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-	va_end(ap);
 	e->file = NULL;
 	e->line = 0;
 	e->height = -1;
 	return -1;
+}
+
+int
+bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = bu_vfail(e, code, reason, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 const char *bu_progname = "blockutils";

@@ -3,6 +3,7 @@
 #define BU_H
 
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 enum {
@@ -14,11 +15,6 @@ enum {
 	BU_EXIT_GAVEUP = 5,
 };
 
-/*
- * An error as the library reports it: a stable reason word in Bitcoin
- * Core's manner ("high-hash", "bad-diffbits", ...), a sentence for people,
- * and the exit status a command should give for it.
- */
 /*
  * What kind of failure an error is: what callers branch on. The reason
  * word is the SPEC's name for people and peers; bu_fail derives the class
@@ -43,6 +39,11 @@ enum bu_class {
 #define BU_PATHMAX 4096
 #define BU_PATHBUF (BU_PATHMAX + 32)
 
+/*
+ * An error as the library reports it: a stable reason word in Bitcoin
+ * Core's manner ("high-hash", "bad-diffbits", ...), a sentence for people,
+ * and the exit status a command should give for it.
+ */
 struct bu_err {
 	int code;		/* one of BU_EXIT_* */
 	enum bu_class cls;
@@ -56,6 +57,9 @@ struct bu_err {
 /* Fill e (if not NULL) and return -1, so library code can `return bu_fail(...)`. */
 int bu_fail(struct bu_err *e, int code, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* bu_fail with the arguments of the message as a va_list, for other variadic helpers. */
+int bu_vfail(struct bu_err *e, int code, const char *reason, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 void bu_err_clear(struct bu_err *e);
 /* The class of an error with this exit code and reason word. */
 enum bu_class bu_class_of(int code, const char *reason);

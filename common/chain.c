@@ -2,7 +2,6 @@
 #include "chain.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,14 +49,12 @@ static int
 bad(struct bu_err *e, const char *reason, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[sizeof e->msg];
+	int rc;
 
-	if (e == NULL)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	rc = bu_vfail(e, BU_EXIT_INVALID, reason, fmt, ap);
 	va_end(ap);
-	return bu_fail(e, BU_EXIT_INVALID, reason, "%s", msg);
+	return rc;
 }
 
 int

@@ -935,11 +935,10 @@ peer_learned(struct node *n, struct conn *c)
 static void
 announce_tip(struct conn *c, const struct chain *ch)
 {
-	char inv[80];
+	char hex[65];
 
-	memcpy(inv, "inv block ", 10);
-	bu_hex_rev(inv + 10, ch->tip);
-	send_line(c, inv, 10 + 64);
+	bu_hex_rev(hex, ch->tip);
+	sendf(c, "inv block %s", hex);
 }
 
 static int
@@ -1889,7 +1888,7 @@ write_port(struct node *n, struct bu_err *e)
 	if (n->o.portfile == NULL)
 		return 0;
 	snprintf(b, sizeof b, "%u\n", (unsigned)n->port);
-	return file_replace(n->o.portfile, b, strlen(b), e);
+	return file_replace(n->o.portfile, b, strlen(b), REPLACE_DURABLE, e);
 }
 
 static int

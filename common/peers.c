@@ -217,7 +217,7 @@ save_buf(const char *path, struct buf *b, struct bu_err *e)
 		buf_free(b);
 		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 	}
-	rc = file_replace(path, b->p ? b->p : "", b->n, e);
+	rc = file_replace(path, b->p ? b->p : "", b->n, REPLACE_DURABLE, e);
 	buf_free(b);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* replace.c: replace a small file atomically: temporary, fsync, rename, fsync of the directory */
+/* replace.c: replace a small file atomically: temporary, (fsync,) rename, (fsync of the directory) */
 #include "replace.h"
 
 #include <errno.h>
@@ -36,15 +36,18 @@ dir_sync(const char *path)
 	return rc;
 }
 
-/* Write and fsync the temporary file tmp; 0 or -1 with errno set (tmp then removed). */
+/* Write (and fsync, when durable) a new temporary file tmp; 0 or -1 with errno set (tmp then removed). */
 static int
-write_tmp(const char *tmp, const void *p, size_t n)
+write_tmp(const char *tmp, const void *p, size_t n, int flags)
 {
 	int fd, saved;
 
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+	unlink(tmp);	/* a stale one, or a link someone left there */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    flags & REPLACE_PRIVATE ? 0600 : 0644);
+	if (fd < 0)
 		return -1;
-	if (bu_write_all(fd, p, n) != 0 || fsync(fd) != 0) {
+	if (bu_write_all(fd, p, n) != 0 || ((flags & REPLACE_DURABLE) && fsync(fd) != 0)) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);
@@ -61,7 +64,7 @@ write_tmp(const char *tmp, const void *p, size_t n)
 }
 
 int
-file_replace(const char *path, const void *p, size_t n, struct bu_err *e)
+file_replace(const char *path, const void *p, size_t n, int flags, struct bu_err *e)
 {
 	size_t len = strlen(path) + sizeof ".tmp";
 	char *tmp = malloc(len);
@@ -70,12 +73,12 @@ file_replace(const char *path, const void *p, size_t n, struct bu_err *e)
 	if (tmp == NULL)
 		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 	snprintf(tmp, len, "%s.tmp", path);
-	if (write_tmp(tmp, p, n) != 0)
+	if (write_tmp(tmp, p, n, flags) != 0)
 		rc = bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", tmp, strerror(errno));
 	else if (rename(tmp, path) != 0) {
 		rc = bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': rename: %s", path, strerror(errno));
 		unlink(tmp);
-	} else if (dir_sync(path) != 0)
+	} else if ((flags & REPLACE_DURABLE) && dir_sync(path) != 0)
 		rc = bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': fsync of its directory: %s", path,
 		    strerror(errno));
 	free(tmp);

@@ -12,6 +12,7 @@
 
 #include "chainfile.h"
 #include "hash.h"
+#include "replace.h"
 
 #define MAGIC "blockutils-state-3\n"
 #define MACLEN 32
@@ -113,28 +114,6 @@ read_key(const char *chain, unsigned char key[MACLEN])
 	return ok ? 0 : -1;
 }
 
-/* Create (or replace) a file with mode 0600 through a temporary name and rename. */
-static int
-replace_private(const char *path, const void *p, size_t n, struct bu_err *e)
-{
-	char tmp[BU_PATHBUF + 4];
-	int fd, rc;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	rc = fd >= 0 && bu_write_all(fd, p, n) == 0 ? 0 : -1;
-	if (fd >= 0 && close(fd) != 0)
-		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -1;
-	if (rc != 0) {
-		bu_fail(e, BU_EXIT_SYSTEM, "io", "'%s': %s", path, strerror(errno));
-		unlink(tmp);
-	}
-	return rc;
-}
-
 /* A new random key; one that is not ours alone is replaced. */
 static int
 make_key(const char *chain, unsigned char key[MACLEN], struct bu_err *e)
@@ -147,7 +126,7 @@ make_key(const char *chain, unsigned char key[MACLEN], struct bu_err *e)
 	state_key_path(kp, sizeof kp, chain);
 	bu_hex(line, key, MACLEN);
 	line[KEYLINE - 1] = '\n';
-	rc = replace_private(kp, line, KEYLINE, e);
+	rc = file_replace(kp, line, KEYLINE, REPLACE_PRIVATE, e);
 	mem_wipe(line, sizeof line);
 	return rc;
 }
@@ -172,7 +151,7 @@ state_save(const struct chain *c, const char *path, const struct chain_pos *pos,
 	} else {
 		buf_add(&b, mac, MACLEN);
 		rc = b.oom ? bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory") :
-		    replace_private(sp, b.p, b.n, e);
+		    file_replace(sp, b.p, b.n, REPLACE_PRIVATE, e);
 	}
 	mem_wipe(key, sizeof key);
 	buf_free(&b);

@@ -67,18 +67,11 @@ entries=$(awk -v RS= -v FS='\n' '
 }' "$list")
 
 killed=0 survived=0 equiv=0 nocomp=0 stale=0
-survivors= stales=
-want() {
-	[ $# -eq 0 ] && return 0
-	for p; do case $1 in "$p"*) return 0;; esac; done
-	return 1
-}
+survivors='' stales=''
 prefixes=$*
-IFS_SAVE=$IFS
 printf '%s\n' "$entries" | {
 while IFS=$(printf '\037') read -r id file from to tests eq; do
 	[ -n "$id" ] || continue
-	# shellcheck disable=SC2086
 	want_id=0
 	if [ -z "$prefixes" ]; then want_id=1; else
 		for p in $prefixes; do case $id in "$p"*) want_id=1;; esac; done
@@ -125,7 +118,6 @@ while IFS=$(printf '\037') read -r id file from to tests eq; do
 	cp -p "$tmp/orig" "$src"
 	touch "$src"
 done
-IFS=$IFS_SAVE
 total=$((killed + survived))
 if [ $total -gt 0 ]; then
 	score=$(awk -v k=$killed -v t=$total 'BEGIN { printf "%.1f%%", 100 * k / t }')
