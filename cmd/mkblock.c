@@ -12,7 +12,7 @@
 
 enum { O_NAME = 256, O_SPACING, O_RETARGET, O_POWLIMIT, O_SUBSIDY, O_HALVING,
 	O_MATURITY, O_MAXBLOCK, O_BITS, O_TIME, O_HVERSION, O_VERSION_OLD, O_EXTRA,
-	O_COINBASE };
+	O_COINBASE, O_SIGNER, O_QUORUM };
 
 static void
 usage(int status)
@@ -21,7 +21,7 @@ usage(int status)
 	    "usage: mkblock --genesis [-d] [--name text] [--spacing n] [--retarget n]\n"
 	    "               [--powlimit bits] [--subsidy n] [--halving n] [--maturity n]\n"
 	    "               [--maxblock n] [--bits bits] [--time t] [--header-version n]\n"
-	    "               [file]\n"
+	    "               [--signer account ... [--quorum n]] [file]\n"
 	    "       mkblock -c chain --coinbase account [-dk] [--extra hex] [--time t]\n"
 	    "               [--header-version n] [file]\n");
 	exit(status);
@@ -98,13 +98,49 @@ struct args {
 	struct next_opts n;
 	const char *chainpath, *path, *gonly;
 	int gen, data, have_cb, time_set, bits_set;
+	unsigned char signer[SIGNERS_MAX][32];
+	uint32_t nsigners;
+	char signers[SIGNERS_MAX * SIGNER_TEXT];
 };
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
+/* --signer accounts, sorted and joined as the params write them; the quorum's default. */
+static void
+set_signers(struct args *a)
+{
+	struct params *p = &a->g.p;
+	uint32_t i;
+
+	if (a->nsigners == 0) {
+		if (p->quorum != 0)
+			usage_error("--quorum needs --signer: a chain without signers has no quorum");
+		return;
+	}
+	qsort(a->signer, a->nsigners, 32, cmp_key);
+	for (i = 0; i < a->nsigners; i++) {
+		if (i > 0 && memcmp(a->signer[i - 1], a->signer[i], 32) == 0)
+			usage_error("--signer: the same account twice");
+		bu_hex(a->signers + i * SIGNER_TEXT, a->signer[i], 32);
+		a->signers[i * SIGNER_TEXT + 64] = '+';
+	}
+	p->signers.p = a->signers;
+	p->signers.n = (size_t)a->nsigners * SIGNER_TEXT - 1;
+	p->nsigners = a->nsigners;
+	if (p->quorum == 0)
+		p->quorum = 2 * a->nsigners / 3 + 1;
+}
 
 /* The options that set a genesis parameter; 0 if ch is not one of them. */
 static int
 genesis_option(struct args *a, int ch, const char *arg)
 {
 	struct genesis_opts *g = &a->g;
+	struct bu_err e;
 	uint64_t v;
 
 	switch (ch) {
@@ -114,6 +150,15 @@ genesis_option(struct args *a, int ch, const char *arg)
 	case O_POWLIMIT: g->p.powlimit = opt_bits("--powlimit", arg); a->gonly = "--powlimit"; break;
 	case O_HALVING: g->p.halving = opt_u32("--halving", arg, 0); a->gonly = "--halving"; break;
 	case O_MATURITY: g->p.maturity = opt_u32("--maturity", arg, 0); a->gonly = "--maturity"; break;
+	case O_SIGNER:
+		if (a->nsigners == SIGNERS_MAX)
+			usage_error("--signer: at most %d signers", SIGNERS_MAX);
+		if (payee_arg(arg, a->signer[a->nsigners], &e) != 0)
+			exit(report_exit(&e, BU_EXIT_INVALID));
+		a->nsigners++;
+		a->gonly = "--signer";
+		break;
+	case O_QUORUM: g->p.quorum = opt_u32("--quorum", arg, 1); a->gonly = "--quorum"; break;
 	case O_BITS:
 		g->bits = opt_bits("--bits", arg);
 		a->bits_set = 1;
@@ -174,6 +219,8 @@ parse(int argc, char *argv[], struct args *a)
 		{ "header-version", required_argument, NULL, O_HVERSION },
 		{ "version", optional_argument, NULL, O_VERSION_OLD },
 		{ "extra", required_argument, NULL, O_EXTRA },
+		{ "signer", required_argument, NULL, O_SIGNER },
+		{ "quorum", required_argument, NULL, O_QUORUM },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -260,6 +307,7 @@ main(int argc, char *argv[])
 	if (a.gen) {
 		if (a.have_cb || a.n.skip_invalid || strcmp(a.n.extra, "") != 0)
 			usage_error("--coinbase, --extra and -k build on a chain (-c), not a genesis");
+		set_signers(&a);
 		if (params_check(&a.g.p, &e) != 0)
 			usage_error("%s", e.msg);
 		if (!a.time_set) {

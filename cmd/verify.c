@@ -47,6 +47,12 @@ json_summary(const char *path, const struct chain *c)
 	json_cstr(&j, "work", work);
 	json_num(&j, "txs", c->ntx);
 	json_cstr(&j, "chain", c->idhex);
+	if (chain_permissioned(c)) {
+		uint32_t f = 0;
+
+		chain_final_height(c, &f);
+		json_num(&j, "final", f);
+	}
 	json_finish(&j);
 	emit_json(&out);
 }

@@ -52,4 +52,22 @@ struct next_opts {
 int build_next(struct chain *c, const struct next_opts *n, const char *path,
     int data, struct buf *out, struct bu_err *e);
 
+/*
+ * Seal the block line (the next block of c, its coinbase paying pub with
+ * the extra empty) with signer key sec: the seal goes into the extra, and
+ * merkle root and hash are computed again (SPEC section 7). The new line,
+ * with its '\n', is appended to out.
+ */
+int build_seal(const struct chain *c, const unsigned char sec[32], const unsigned char pub[32],
+    const char *line, size_t len, struct buf *out, struct bu_err *e);
+/* One signer's final line for block height of c: "tx final:<height>:<hash>:<key>/<sig>\n". */
+int final_sign(const struct chain *c, const unsigned char sec[32], const unsigned char pub[32],
+    uint32_t height, struct buf *out, struct bu_err *e);
+/*
+ * Join the final lines of path (one block's, each with one or more
+ * signatures, each checked against c) into one final record of at least
+ * c's quorum of signers in ascending order, appended to out as a tx line.
+ */
+int final_join(const struct chain *c, const char *path, struct buf *out, struct bu_err *e);
+
 #endif

@@ -9,6 +9,7 @@
 #include "ed25519.h"
 #include "hash.h"
 #include "merkle.h"
+#include "seal.h"
 
 static const struct btc_net *
 net_of(const struct chain *c)
@@ -37,6 +38,11 @@ chain_free(struct chain *c)
 {
 	free(c->pname);
 	free(c->ids);
+	free(c->keys);
+	free(c->signers);
+	free(c->hashes);
+	free(c->sealer);
+	free(c->finals);
 	ledger_free(&c->ledger);
 	memset(c, 0, sizeof *c);
 }
@@ -57,6 +63,42 @@ bad(struct bu_err *e, const char *reason, const char *fmt, ...)
 	return rc;
 }
 
+/* The least quorum of n signers: more than two thirds of them. */
+static uint32_t
+quorum_min(uint32_t n)
+{
+	return 2 * n / 3 + 1;
+}
+
+/* SPEC section 7: distinct keys in ascending order, each able to sign; the quorum in range. */
+static int
+signers_check(const struct params *p, struct bu_err *e)
+{
+	unsigned char key[32];
+	uint32_t i, n = p->nsigners;
+
+	if (n == 0)
+		return p->quorum == 0 ? 0 : bad(e, "bad-params", "quorum without signers");
+	if (n > SIGNERS_MAX)
+		return bad(e, "bad-params", "more than %d signers", SIGNERS_MAX);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && memcmp(p->signers.p + (i - 1) * SIGNER_TEXT,
+		    p->signers.p + i * SIGNER_TEXT, 64) >= 0)
+			return bad(e, "bad-params", "signer %lu is not above signer %lu: the keys "
+			    "must be distinct and in ascending order", (unsigned long)i + 1,
+			    (unsigned long)i);
+		params_signer(p, i, key);
+		if (!ed_key_ok(key))
+			return bad(e, "bad-params", "signer %lu is not a key that can sign (a point "
+			    "of small order, or not canonical)", (unsigned long)i + 1);
+	}
+	if (p->quorum != 0 && (p->quorum < quorum_min(n) || p->quorum > n))
+		return bad(e, "bad-params", "quorum %lu of %lu signers: it must be from %lu to %lu",
+		    (unsigned long)p->quorum, (unsigned long)n, (unsigned long)quorum_min(n),
+		    (unsigned long)n);
+	return 0;
+}
+
 int
 params_check(const struct params *p, struct bu_err *e)
 {
@@ -70,7 +112,7 @@ params_check(const struct params *p, struct bu_err *e)
 	if (p->maxblock == 0 || p->maxblock > MAXBLOCK_LIMIT)
 		return bu_fail(e, BU_EXIT_INVALID, "bad-params",
 		    "maxblock must be from 1 to %u", MAXBLOCK_LIMIT);
-	return 0;
+	return signers_check(p, e);
 }
 
 uint64_t
@@ -422,6 +464,242 @@ apply_txs(struct chain *c, const struct block *b, uint32_t height, const struct 
 	return ledger_coinbase(&c->ledger, height, cb->u.cb.to, cb->u.cb.amount, e);
 }
 
+/* The signers of the params just taken: their keys and text owned by c. */
+static int
+take_signers(struct chain *c, struct bu_err *e)
+{
+	uint32_t i, n = c->p.nsigners;
+
+	free(c->keys);
+	free(c->signers);
+	c->keys = malloc((size_t)n * 32);
+	c->signers = malloc(c->p.signers.n + 1);
+	if (c->keys == NULL || c->signers == NULL)
+		return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	memcpy(c->signers, c->p.signers.p, c->p.signers.n);
+	c->signers[c->p.signers.n] = '\0';
+	c->p.signers.p = c->signers;
+	for (i = 0; i < n; i++)
+		params_signer(&c->p, i, c->keys[i]);
+	c->quorum = c->p.quorum ? c->p.quorum : quorum_min(n);
+	return 0;
+}
+
+/* Forget the signers (a failed first block set them). */
+static void
+drop_signers(struct chain *c)
+{
+	free(c->keys);
+	free(c->signers);
+	c->keys = NULL;
+	c->signers = NULL;
+	c->quorum = 0;
+}
+
+int
+chain_final_height(const struct chain *c, uint32_t *height)
+{
+	if (c->nfinals == 0)
+		return 0;
+	*height = c->finals[c->nfinals - 1].height;
+	return 1;
+}
+
+int
+chain_signer_index(const struct chain *c, const unsigned char key[32])
+{
+	uint32_t lo = 0, hi = c->keys != NULL ? c->p.nsigners : 0;
+
+	while (lo < hi) {	/* the keys are ascending */
+		uint32_t mid = lo + (hi - lo) / 2;
+		int d = memcmp(c->keys[mid], key, 32);
+
+		if (d == 0)
+			return (int)mid;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Clique's rule: one block of any n/2 + 1 in a row; *last: the height it sealed last. */
+int
+chain_rotation_ok(const struct chain *c, int idx, uint32_t *last)
+{
+	uint32_t span = c->p.nsigners / 2 + 1, k;
+
+	for (k = 0; k + 1 < span && k < c->height; k++)	/* heights tip down to 1 */
+		if (c->sealer[c->height - k] == idx) {
+			*last = c->height - k;
+			return 0;
+		}
+	return 1;
+}
+
+/* The seal of block `height`: a listed signer, its signature, its turn. */
+static int
+check_seal(struct chain *c, const struct block *b, uint32_t height, const struct chain_pre *pre,
+    struct bu_err *e)
+{
+	const struct coinbase *cb = &b->txs[0].u.cb;
+	int idx, ok = pre != NULL && pre->sig != NULL ? pre->sig[0] : -1;
+	uint32_t last;
+	char who[17];
+
+	bu_hex(who, cb->to, 8);
+	if ((idx = chain_signer_index(c, cb->to)) < 0)
+		return bad(e, "bad-seal", "the coinbase pays %s..., which is not a signer of the "
+		    "chain: only a signer may seal a block", who);
+	if (cb->extra.n != SEAL_HEX)
+		return bad(e, "bad-seal", "the coinbase's extra is %zu hex digits, not a seal of %d",
+		    cb->extra.n, SEAL_HEX);
+	if (ok < 0) {
+		ok = seal_check(c->idhex, b, &c->ids, &c->idcap);
+		if (ok == -2)
+			return bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+		ok = ok == 0;
+	}
+	if (!ok)
+		return bad(e, "bad-seal", "the seal is not %s...'s signature of this chain's id "
+		    "and the header with the extra empty (changed since it was sealed?)", who);
+	if (!chain_rotation_ok(c, idx, &last))
+		return bu_fail(e, BU_EXIT_INVALID, "bad-seal-rotation",
+		    "signer %s... sealed block %lu: it may seal one block of any %lu in a row",
+		    who, (unsigned long)last, (unsigned long)(c->p.nsigners / 2 + 1));
+	c->next_sealer = (uint8_t)idx;
+	(void)height;
+	return 0;
+}
+
+/* The signatures of final record f: a quorum of signers, ascending, each valid. */
+static int
+check_final_sigs(const struct chain *c, const struct final *f, struct bu_err *e)
+{
+	unsigned char key[32], prev[32], sig[64];
+	struct buf m = { 0 };
+	uint32_t i;
+	int rc = 0;
+
+	if (f->nsigs < c->quorum)
+		return bad(e, "bad-final", "%lu signatures, fewer than the quorum %lu",
+		    (unsigned long)f->nsigs, (unsigned long)c->quorum);
+	final_message(&m, c->idhex, f->height, f->hash);
+	if (m.oom)
+		rc = bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
+	for (i = 0; rc == 0 && i < f->nsigs; i++) {
+		final_sig(f, i, key, sig);
+		if (i > 0 && memcmp(prev, key, 32) >= 0)
+			rc = bad(e, "bad-final", "signature %lu: its key is not above the one "
+			    "before: the signers must be distinct and in ascending order",
+			    (unsigned long)i + 1);
+		else if (chain_signer_index(c, key) < 0)
+			rc = bad(e, "bad-final", "signature %lu: its key is not a signer of the chain",
+			    (unsigned long)i + 1);
+		else if (ed_verify(key, m.p, m.n, sig) != 0)
+			rc = bad(e, "bad-final", "signature %lu is not its key's signature of "
+			    "\"<chain id>:final:%lu:<hash>\"", (unsigned long)i + 1,
+			    (unsigned long)f->height);
+		memcpy(prev, key, 32);
+	}
+	buf_free(&m);
+	return rc;
+}
+
+int
+chain_final_check(struct chain *c, const struct tx *t, uint32_t *floor, struct bu_err *e)
+{
+	const struct final *f = &t->u.fin;
+	uint32_t height = c->height + 1;
+
+	if (!chain_permissioned(c))
+		return bad(e, "bad-final", "a final record on a chain without signers");
+	if (f->height >= height)
+		return bad(e, "bad-final", "final for height %lu in block %lu: it must name a "
+		    "block below the one that carries it", (unsigned long)f->height,
+		    (unsigned long)height);
+	if (memcmp(c->hashes[f->height], f->hash, 32) != 0)
+		return bad(e, "bad-final", "final for a block that is not this chain's block at "
+		    "height %lu", (unsigned long)f->height);
+	if (*floor != UINT32_MAX && f->height < *floor)
+		return bad(e, "bad-final", "final for height %lu, below the last final height %lu",
+		    (unsigned long)f->height, (unsigned long)*floor);
+	if (check_final_sigs(c, f, e) != 0)
+		return -1;
+	*floor = f->height;
+	return 0;
+}
+
+/* SPEC section 7 for a block after genesis: its seal, then its final records in order. */
+static int
+check_consortium(struct chain *c, const struct block *b, uint32_t height,
+    const struct chain_pre *pre, struct bu_err *e)
+{
+	uint32_t floor;
+	size_t i;
+
+	c->next_final = UINT32_MAX;
+	if (chain_permissioned(c) && check_seal(c, b, height, pre, e) != 0)
+		return -1;
+	if (!chain_final_height(c, &floor))
+		floor = UINT32_MAX;
+	for (i = 1; i < b->ntx; i++) {
+		if (b->txs[i].kind != TX_FINAL)
+			continue;
+		if (chain_final_check(c, &b->txs[i], &floor, e) != 0)
+			return txerr(e, i);
+		c->next_final = floor;
+	}
+	return 0;
+}
+
+/* Room for height's entries in the per-height arrays of a permissioned chain. */
+static int
+grow_heights(struct chain *c, uint32_t height)
+{
+	size_t ncap;
+	void *p, *q;
+
+	if (height < c->hcap)
+		return 0;
+	ncap = c->hcap ? 2 * c->hcap : 1024;
+	while (ncap <= height)
+		ncap *= 2;
+	if ((p = realloc(c->hashes, ncap * 32)) == NULL)
+		return -1;
+	c->hashes = p;
+	if ((q = realloc(c->sealer, ncap)) == NULL)
+		return -1;
+	c->sealer = q;
+	c->hcap = ncap;
+	return 0;
+}
+
+/* Remember what a permissioned block leaves: its hash, its sealer, a new final height. */
+static int
+record_consortium(struct chain *c, uint32_t height, const unsigned char hash[32])
+{
+	if (grow_heights(c, height) != 0)
+		return -1;
+	memcpy(c->hashes[height], hash, 32);
+	c->sealer[height] = height == 0 ? UINT8_MAX : c->next_sealer;
+	if (height == 0 || c->next_final == UINT32_MAX)
+		return 0;
+	if (c->nfinals == c->fcap) {
+		size_t ncap = c->fcap ? 2 * c->fcap : 16;
+		void *p = realloc(c->finals, ncap * sizeof *c->finals);
+
+		if (p == NULL)
+			return -1;
+		c->finals = p;
+		c->fcap = ncap;
+	}
+	c->finals[c->nfinals].at = height;
+	c->finals[c->nfinals++].height = c->next_final;
+	return 0;
+}
+
 static int
 genesis_params(struct chain *c, const struct block *b, struct bu_err *e)
 {
@@ -442,7 +720,7 @@ genesis_params(struct chain *c, const struct block *b, struct bu_err *e)
 	memcpy(c->pname, c->p.name.p, c->p.name.n);
 	c->pname[c->p.name.n] = '\0';
 	c->p.name.p = c->pname;
-	return 0;
+	return c->p.nsigners > 0 ? take_signers(c, e) : 0;
 }
 
 /* Set the rules from the first block: a genesis, or a trusted slice start. */
@@ -584,6 +862,8 @@ check_body(struct chain *c, const struct block *b, uint32_t height, const struct
 		return -1;
 	if (b->raw || c->o.headers_only || (height == 0 && !c->o.sliced))
 		return 0;
+	if (check_consortium(c, b, height, pre, e) != 0)
+		return -1;
 	return apply_txs(c, b, height, pre, e);
 }
 
@@ -604,6 +884,8 @@ chain_rewind(struct chain *c, const struct chain_tip *t, struct ledger_mark m)
 	c->anchor_height = t->anchor_height;
 	c->work = t->work;
 	c->ntx = t->ntx;
+	while (c->nfinals > 0 && c->finals[c->nfinals - 1].at > t->height)
+		c->nfinals--;
 	ledger_rollback(&c->ledger, m);
 }
 
@@ -638,9 +920,17 @@ accept(struct chain *c, const struct block *b, size_t len, const unsigned char h
 	if ((!checked && (check_header(c, b, hash, &target, e) != 0 ||
 	    (c->empty && check_genesis_id(c, hash, e) != 0) ||
 	    check_body(c, b, height, pre, e) != 0)) ||
-	    (checked && !b->raw && !c->o.headers_only && apply_txs(c, b, height, NULL, e) != 0)) {
+	    (checked && !b->raw && !c->o.headers_only &&
+	    (check_consortium(c, b, height, NULL, e) != 0 ||
+	    apply_txs(c, b, height, NULL, e) != 0))) {
 		if (c->ledger.tab != NULL)
 			ledger_rollback(&c->ledger, mark);
+		goto fail;
+	}
+	if (chain_permissioned(c) && !b->raw && !c->o.headers_only &&
+	    record_consortium(c, height, hash) != 0) {
+		ledger_rollback(&c->ledger, mark);
+		bu_fail(e, BU_EXIT_SYSTEM, "no-memory", "out of memory");
 		goto fail;
 	}
 	if (!c->o.undo)
@@ -651,6 +941,7 @@ fail:
 	if (c->empty) {	/* forget the rules the failed first block set */
 		free(c->pname);
 		c->pname = NULL;
+		drop_signers(c);
 		ledger_free(&c->ledger);
 		memset(&c->p, 0, sizeof c->p);
 	}

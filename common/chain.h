@@ -47,7 +47,31 @@ struct chain {
 	u256 wwork;
 	unsigned char (*ids)[32];
 	size_t idcap;
+	/* SPEC section 7, when the params list signers (keys is NULL otherwise) */
+	unsigned char (*keys)[32];	/* the signers, ascending */
+	char *signers;		/* their text, owned: p.signers points here */
+	uint32_t quorum;	/* the quorum in force: the params', or the least allowed */
+	unsigned char (*hashes)[32];	/* height -> its block's hash */
+	uint8_t *sealer;	/* height -> the index of the signer that sealed it */
+	size_t hcap;
+	struct chain_final {
+		uint32_t at, height;	/* a final record in block `at` made `height` final */
+	} *finals;
+	size_t nfinals, fcap;
+	uint8_t next_sealer;	/* found by the checks of the block being accepted */
+	uint32_t next_final;	/* its highest final target, or UINT32_MAX */
 };
+
+/* A chain whose params list signers (SPEC section 7). */
+#define chain_permissioned(c) ((c)->keys != NULL)
+/* The last final height of c: 1 and *height, or 0 when no block is final yet. */
+int chain_final_height(const struct chain *c, uint32_t *height);
+/* The index of key among c's signers, or -1. */
+int chain_signer_index(const struct chain *c, const unsigned char key[32]);
+/* Whether signer idx may seal the block after c's tip (the rotation rule). */
+int chain_rotation_ok(const struct chain *c, int idx, uint32_t *last);
+/* Check a final record t against c as if in the block after its tip (signatures included). */
+int chain_final_check(struct chain *c, const struct tx *t, uint32_t *floor, struct bu_err *e);
 
 /* What the rules of a header need from the chain below it (SPEC section 4, rules 1-4). */
 struct hctx {
@@ -92,7 +116,8 @@ int chain_accept_hashed(struct chain *c, const struct block *b, size_t len,
 struct chain_pre {
 	unsigned char hash[32];
 	const struct bu_err *merkle;	/* NULL: the merkle rules hold; else how they fail */
-	const signed char *sig;		/* per tx: 1 valid, 0 not, -1 not checked; NULL: none checked */
+	const signed char *sig;		/* per tx: 1 valid, 0 not, -1 not checked; NULL: none checked;
+					   sig[0], the coinbase's: its seal (SPEC section 7) */
 };
 /* chain_accept, with what pre says taken for checked, in the order chain_accept checks. */
 int chain_accept_pre(struct chain *c, const struct block *b, size_t len, const struct chain_pre *pre,

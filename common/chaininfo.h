@@ -17,7 +17,7 @@ struct chaininfo {
 	uint32_t first;			/* the height of the first block read */
 	uint32_t *time, *bits;		/* of each block from first on */
 	size_t n, cap;
-	uint64_t kinds[4];		/* transactions of each enum tx_kind */
+	uint64_t kinds[TX_KINDS];		/* transactions of each enum tx_kind */
 	u256 minted, fees;		/* coinbase amounts; the fees they collected (not new coins) */
 	chaininfo_tx_fn each;		/* optional */
 	void *arg;

@@ -122,11 +122,17 @@ void
 print_summary(const struct chain *c)
 {
 	char tip[65], work[65];
+	uint32_t f = 0;
 
 	bu_hex_rev(tip, c->tip);
 	u256_hex(work, &c->work);
-	printf("ok height=%lu hash=%s work=%s txs=%llu chain=%s\n",
-	    (unsigned long)c->height, tip, work, (unsigned long long)c->ntx, c->idhex);
+	printf("ok height=%lu hash=%s work=%s txs=%llu", (unsigned long)c->height, tip, work,
+	    (unsigned long long)c->ntx);
+	if (chain_permissioned(c)) {	/* SPEC section 7: the genesis is final from the start */
+		chain_final_height(c, &f);
+		printf(" final=%lu", (unsigned long)f);
+	}
+	printf(" chain=%s\n", c->idhex);
 }
 
 int

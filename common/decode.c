@@ -11,7 +11,7 @@
 #include "merkle.h"
 #include "u256.h"
 
-static const char *const kinds[] = { "params", "coinbase", "transfer", "data" };
+static const char *const kinds[] = { "params", "coinbase", "transfer", "data", "final" };
 
 static void
 label(struct buf *o, const char *indent, const char *name)
@@ -213,6 +213,8 @@ tx_fields_text(struct buf *o, const struct tx *t, const char *in)
 	const struct params *p = &t->u.params;
 	const struct coinbase *cb = &t->u.cb;
 	const struct transfer *tr = &t->u.tr;
+	unsigned char key[32], sig[64];
+	uint32_t i;
 
 	switch (t->kind) {
 	case TX_PARAMS:
@@ -225,6 +227,12 @@ tx_fields_text(struct buf *o, const struct tx *t, const char *in)
 		line_u64(o, in, "halving", p->halving);
 		line_u64(o, in, "maturity", p->maturity);
 		line_u64(o, in, "maxblock", p->maxblock);
+		for (i = 0; i < p->nsigners; i++) {
+			params_signer(p, i, key);
+			line_hex(o, in, "signer", key, 32);
+		}
+		if (p->quorum > 0)
+			line_u64(o, in, "quorum", p->quorum);
 		break;
 	case TX_COINBASE:
 		line_u64(o, in, "height", cb->height);
@@ -247,6 +255,17 @@ tx_fields_text(struct buf *o, const struct tx *t, const char *in)
 		break;
 	case TX_DATA:
 		line_text(o, in, "data", t->u.data);
+		break;
+	case TX_FINAL:
+		line_u64(o, in, "height", t->u.fin.height);
+		label(o, in, "hash");
+		buf_hash(o, t->u.fin.hash);
+		buf_add(o, "\n", 1);
+		for (i = 0; i < t->u.fin.nsigs; i++) {
+			final_sig(&t->u.fin, i, key, sig);
+			line_hex(o, in, "signer", key, 32);
+			line_hex(o, in, "sig", sig, 64);
+		}
 		break;
 	}
 }
@@ -287,6 +306,8 @@ tx_fields_json(struct json *j, const struct tx *t)
 {
 	const struct params *p = &t->u.params;
 	const struct transfer *tr = &t->u.tr;
+	unsigned char key[32], sig[64];
+	uint32_t i;
 	char b[9];
 
 	switch (t->kind) {
@@ -300,6 +321,15 @@ tx_fields_json(struct json *j, const struct tx *t)
 		json_num(j, "halving", p->halving);
 		json_num(j, "maturity", p->maturity);
 		json_num(j, "maxblock", p->maxblock);
+		if (p->nsigners > 0) {
+			json_arr(j, "signers");
+			for (i = 0; i < p->nsigners; i++) {
+				params_signer(p, i, key);
+				json_hex(j, NULL, key, 32);
+			}
+			json_close(j);
+			json_num(j, "quorum", p->quorum);
+		}
 		break;
 	case TX_COINBASE:
 		json_num(j, "height", t->u.cb.height);
@@ -318,6 +348,19 @@ tx_fields_json(struct json *j, const struct tx *t)
 		break;
 	case TX_DATA:
 		text_json(j, "data", t->u.data);
+		break;
+	case TX_FINAL:
+		json_num(j, "height", t->u.fin.height);
+		json_hash(j, "hash", t->u.fin.hash);
+		json_arr(j, "signatures");
+		for (i = 0; i < t->u.fin.nsigs; i++) {
+			final_sig(&t->u.fin, i, key, sig);
+			json_obj(j, NULL);
+			json_hex(j, "key", key, 32);
+			json_hex(j, "sig", sig, 64);
+			json_close(j);
+		}
+		json_close(j);
 		break;
 	}
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "build.h"
+#include "seal.h"
 #include "u256.h"
 
 #define CHUNK (1u << 18)	/* iterations a thread takes at a time */
@@ -216,6 +217,14 @@ rolled_toks(const struct toks *orig, const struct coinbase *cb, const char *extr
 	return rc;
 }
 
+/* A coinbase whose extra is 128 hex digits: a seal (SPEC section 7), which covers extra and time. */
+static int
+sealed(const struct block *b)
+{
+	return !b->raw && b->ntx > 0 && b->txs[0].kind == TX_COINBASE &&
+	    b->txs[0].u.cb.extra.n == SEAL_HEX;
+}
+
 /* Set b's header (and transactions) for roll r; cur receives the tokens. */
 static int
 apply_roll(struct block *b, const struct header *h0, const struct toks *orig,
@@ -225,6 +234,10 @@ apply_roll(struct block *b, const struct header *h0, const struct toks *orig,
 	b->h = *h0;
 	if (r == 0)
 		return 0;	/* the header as given: mine never repairs its input */
+	if (sealed(b))
+		return bu_fail(e, BU_EXIT_GAVEUP, "exhausted", "every nonce was tried, and a sealed "
+		    "block rolls nothing (its seal covers the extra and the time): seal the block "
+		    "again, with another time");
 	if (cb == NULL) {
 		if ((uint64_t)h0->time + r > UINT32_MAX)
 			return bu_fail(e, BU_EXIT_GAVEUP, "exhausted",

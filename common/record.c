@@ -208,6 +208,8 @@ keyed(const char **cur, const char *end, char sep, const char *key,
 	return 0;
 }
 
+static int get_signers(struct span v, uint32_t *n, struct bu_err *e);
+
 static int
 parse_params(struct params *p, const char *cur, const char *end, struct bu_err *e)
 {
@@ -235,9 +237,104 @@ parse_params(struct params *p, const char *cur, const char *end, struct bu_err *
 	    keyed(&cur, end, ',', "maxblock", &v, &more, e) ||
 	    get_u32("params maxblock", v, &p->maxblock, e))
 		return -1;
+	p->signers.p = end;
+	p->signers.n = 0;
+	p->nsigners = p->quorum = 0;
+	if (!more)
+		return 0;
+	if (end - cur < 8 || memcmp(cur, "signers=", 8) != 0)
+		return synerr(e, "params", "unknown field after maxblock (signers may follow it)");
+	if (keyed(&cur, end, ',', "signers", &p->signers, &more, e) ||
+	    get_signers(p->signers, &p->nsigners, e))
+		return -1;
+	if (!more)
+		return 0;
+	if (keyed(&cur, end, ',', "quorum", &v, &more, e) ||
+	    get_u32("params quorum", v, &p->quorum, e))
+		return -1;
+	if (p->quorum == 0)
+		return synerr(e, "params quorum", "must be at least 1");
 	if (more)
-		return synerr(e, "params", "unknown field after maxblock");
+		return synerr(e, "params", "unknown field after quorum");
 	return 0;
+}
+
+/* "<key>+<key>...": 1 to SIGNERS_MAX keys (their order is a rule: params_check). */
+static int
+get_signers(struct span v, uint32_t *n, struct bu_err *e)
+{
+	unsigned char key[32];
+	size_t i;
+
+	if ((v.n + 1) % SIGNER_TEXT != 0 || (v.n + 1) / SIGNER_TEXT > SIGNERS_MAX)
+		return synerr(e, "params signers", "not 1 to 64 keys of 64 hex digits joined by '+'");
+	*n = (uint32_t)((v.n + 1) / SIGNER_TEXT);
+	for (i = 0; i < *n; i++) {
+		struct span k = { v.p + i * SIGNER_TEXT, 64 };
+
+		if ((i + 1 < *n && k.p[64] != '+') || get_key("params signers", k, key, e))
+			return i + 1 < *n && k.p[64] != '+' ?
+			    synerr(e, "params signers", "keys are joined by '+'") : -1;
+	}
+	return 0;
+}
+
+void
+params_signer(const struct params *p, uint32_t i, unsigned char key[32])
+{
+	bu_unhex(p->signers.p + (size_t)i * SIGNER_TEXT, 64, key, 32);
+}
+
+/* final:<height>:<hash>:<key>/<sig>+...: 1 to SIGNERS_MAX signatures (rules: SPEC 7). */
+static int
+parse_final(struct final *f, const char *cur, const char *end, struct bu_err *e)
+{
+	unsigned char key[32], sig[64];
+	struct span v;
+	size_t i;
+	int more = 1;
+
+	v = next_part(&cur, end, ':', &more);
+	if (get_u32("final height", v, &f->height, e))
+		return -1;
+	if (!more)
+		return synerr(e, "final hash", "missing field");
+	v = next_part(&cur, end, ':', &more);
+	if (get_hash("final hash", v, f->hash, e))
+		return -1;
+	if (!more)
+		return synerr(e, "final signatures", "missing field");
+	f->sigs = next_part(&cur, end, ':', &more);
+	if (more)
+		return synerr(e, "final", "unknown field after the signatures");
+	if ((f->sigs.n + 1) % FINAL_ENTRY != 0 || (f->sigs.n + 1) / FINAL_ENTRY > SIGNERS_MAX)
+		return synerr(e, "final signatures",
+		    "not 1 to 64 entries <key>/<sig> (64 and 128 hex digits) joined by '+'");
+	f->nsigs = (uint32_t)((f->sigs.n + 1) / FINAL_ENTRY);
+	for (i = 0; i < f->nsigs; i++) {
+		const char *q = f->sigs.p + i * FINAL_ENTRY;
+
+		if (q[64] != '/' || (i + 1 < f->nsigs && q[FINAL_ENTRY - 1] != '+'))
+			return synerr(e, "final signatures", "entries are <key>/<sig> joined by '+'");
+		if (bu_unhex(q, 64, key, 32) != 0 || bu_unhex(q + 65, 128, sig, 64) != 0)
+			return synerr(e, "final signatures", "not lower-case hex");
+	}
+	return 0;
+}
+
+void
+final_sig(const struct final *f, uint32_t i, unsigned char key[32], unsigned char sig[64])
+{
+	const char *q = f->sigs.p + (size_t)i * FINAL_ENTRY;
+
+	bu_unhex(q, 64, key, 32);
+	bu_unhex(q + 65, 128, sig, 64);
+}
+
+size_t
+final_signed_len(const struct tx *t)
+{
+	return (size_t)(t->u.fin.sigs.p - t->tok.p) - 1;
 }
 
 static int
@@ -314,13 +411,17 @@ tx_parse(struct tx *t, const char *tok, size_t len, struct bu_err *e)
 		t->kind = TX_TRANSFER;
 		return parse_transfer(&t->u.tr, tok + 9, end, e);
 	}
+	if (len > 6 && memcmp(tok, "final:", 6) == 0) {
+		t->kind = TX_FINAL;
+		return parse_final(&t->u.fin, tok + 6, end, e);
+	}
 	if (len >= 5 && memcmp(tok, "data:", 5) == 0) {
 		t->kind = TX_DATA;
 		t->u.data.p = tok + 5;
 		t->u.data.n = len - 5;
 		return check_text("data", t->u.data, e);
 	}
-	return synerr(e, "tx", "unknown transaction kind (params, coinbase, transfer, data)");
+	return synerr(e, "tx", "unknown transaction kind (params, coinbase, transfer, data, final)");
 }
 
 /* A file with DOS line endings is common enough to be named as such. */
@@ -668,6 +769,12 @@ tok_params(struct buf *out, const struct params *p, const char *rawname,
 	    (unsigned long)p->retarget, (unsigned long)p->powlimit,
 	    (unsigned long long)p->subsidy, (unsigned long)p->halving,
 	    (unsigned long)p->maturity, (unsigned long)p->maxblock);
+	if (p->nsigners > 0) {
+		buf_str(out, ",signers=");
+		buf_add(out, p->signers.p, p->signers.n);
+		if (p->quorum > 0)
+			buf_fmt(out, ",quorum=%lu", (unsigned long)p->quorum);
+	}
 }
 
 void
@@ -723,6 +830,12 @@ tx_format(struct buf *out, const struct tx *t)
 	case TX_DATA:
 		buf_str(out, "data:");
 		text_escape(out, raw, n);
+		break;
+	case TX_FINAL:
+		buf_fmt(out, "final:%lu:", (unsigned long)t->u.fin.height);
+		buf_hash(out, t->u.fin.hash);
+		buf_add(out, ":", 1);
+		buf_add(out, t->u.fin.sigs.p, t->u.fin.sigs.n);
 		break;
 	}
 	free(raw);

@@ -9,7 +9,12 @@
 
 #define MAXBLOCK_LIMIT (32u << 20)	/* no chain may allow longer block lines */
 
-enum tx_kind { TX_PARAMS, TX_COINBASE, TX_TRANSFER, TX_DATA };
+enum tx_kind { TX_PARAMS, TX_COINBASE, TX_TRANSFER, TX_DATA, TX_FINAL };
+#define TX_KINDS 5
+
+#define SIGNERS_MAX 64	/* keys a permissioned chain lists (SPEC section 7) */
+#define SIGNER_TEXT 65	/* a key's 64 hex digits and its '+' */
+#define FINAL_ENTRY 194	/* "<key>/<sig>" and its '+' */
 
 struct span {
 	const char *p;
@@ -20,6 +25,9 @@ struct params {
 	struct span name;	/* escaped text, as in the token */
 	uint32_t spacing, retarget, powlimit, halving, maturity, maxblock;
 	uint64_t subsidy;
+	struct span signers;	/* "<key>+<key>..." (empty: a proof-of-work chain) */
+	uint32_t nsigners;
+	uint32_t quorum;	/* 0: not given (the least SPEC 7 allows) */
 };
 
 struct coinbase {
@@ -36,6 +44,14 @@ struct transfer {
 	unsigned char sig[64];
 };
 
+/* final:<height>:<hash>:<key>/<sig>+... (SPEC section 7) */
+struct final {
+	uint32_t height;
+	unsigned char hash[32];	/* internal byte order */
+	struct span sigs;	/* the "<key>/<sig>+..." part */
+	uint32_t nsigs;
+};
+
 struct tx {
 	enum tx_kind kind;
 	struct span tok;	/* the whole token: what the txid hashes */
@@ -44,6 +60,7 @@ struct tx {
 		struct coinbase cb;
 		struct transfer tr;
 		struct span data;	/* escaped text */
+		struct final fin;
 	} u;
 };
 
@@ -77,6 +94,12 @@ int block_push_tx(struct block *b, struct bu_err *e);
 int block_parse(struct block *b, const char *line, size_t len, int raw_ok,
     struct bu_err *e);
 int tx_parse(struct tx *t, const char *tok, size_t len, struct bu_err *e);
+/* Signer i (< nsigners) of p. */
+void params_signer(const struct params *p, uint32_t i, unsigned char key[32]);
+/* Signature i (< nsigs) of a final record: its key and signature. */
+void final_sig(const struct final *f, uint32_t i, unsigned char key[32], unsigned char sig[64]);
+/* The part of a final token its signatures cover: "final:<height>:<hash>". */
+size_t final_signed_len(const struct tx *t);
 /* A `tx <token>` line. */
 int txline_parse(struct tx *t, const char *line, size_t len, struct bu_err *e);
 

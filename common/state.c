@@ -140,6 +140,8 @@ state_save(const struct chain *c, const char *path, const struct chain_pos *pos,
 	struct buf b = { 0 };
 	int rc = -1;
 
+	if (chain_permissioned(c))	/* its per-height state is not cached: replayed in full */
+		return 0;
 	state_path(sp, sizeof sp, path);
 	if (read_key(path, key) != 0 && make_key(path, key, e) != 0)
 		return -1;
@@ -277,6 +279,8 @@ state_decode(struct chain *c, const unsigned char *p, size_t n, struct chain_pos
 		return -1;
 	get(&r, pos, sizeof *pos);
 	get(&r, &c->p, sizeof c->p);
+	if (c->p.nsigners != 0)	/* never written (state_save): not to be trusted */
+		return -1;
 	get(&r, &len, sizeof len);
 	if (r.bad || len > n - r.at || (c->pname = malloc(len + 1)) == NULL)
 		return -1;

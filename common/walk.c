@@ -12,6 +12,7 @@
 #include "grind.h"
 #include "hex.h"
 #include "lines.h"
+#include "seal.h"
 
 #define BATCH_LINES	1024
 #define BATCH_BYTES	(1u << 20)	/* a batch closes after this much text, or one longer line */
@@ -169,9 +170,12 @@ read_batch(struct walker *w, struct batch *b)
 	}
 }
 
-/* A signature entry for each transaction of item i, and a task for each transfer. */
+/*
+ * A signature entry for each transaction of item i, and a task for each
+ * transfer; on a permissioned chain one for the seal too (entry 0, the coinbase's).
+ */
 static int
-add_sigs(struct batch *b, size_t i)
+add_sigs(struct batch *b, size_t i, int sealed)
 {
 	const struct block *blk = &b->it[i].b;
 	size_t j;
@@ -181,7 +185,8 @@ add_sigs(struct batch *b, size_t i)
 		return -1;
 	for (j = 0; j < blk->ntx; j++) {
 		b->sig[b->nsig + j] = -1;
-		if (blk->txs[j].kind != TX_TRANSFER)
+		if (blk->txs[j].kind != TX_TRANSFER && !(j == 0 && sealed &&
+		    blk->txs[0].kind == TX_COINBASE && blk->txs[0].u.cb.extra.n == SEAL_HEX))
 			continue;
 		if (grow(&b->task, &b->taskcap, b->ntask + 1, sizeof *b->task) != 0)
 			return -1;
@@ -224,7 +229,7 @@ parse_item(struct walker *w, struct batch *b, size_t i, struct scratch *s)
 		return 0;
 	if (block_check_merkle(&it->b, &s->ids, &s->idcap, &b->err) != 0)
 		return FAIL_MERKLE;
-	if (!w->o.headers_only && add_sigs(b, i) != 0)
+	if (!w->o.headers_only && add_sigs(b, i, chain_permissioned(&w->rules)) != 0)
 		return bu_fail(&b->err, BU_EXIT_SYSTEM, "no-memory", "out of memory"), FAIL_PARSE;
 	return 0;
 }
@@ -292,7 +297,8 @@ check_sigs(struct walker *w, struct batch *b, size_t from, size_t to, struct scr
 	for (k = from; k < to; k++) {
 		const struct task *t = &b->task[k];
 		const struct item *it = &b->it[t->item];
-		int rc = transfer_sig_check(w->idhex, &it->b.txs[t->tx], &s->msg);
+		int rc = t->tx == 0 ? seal_check(w->idhex, &it->b, &s->ids, &s->idcap) :
+		    transfer_sig_check(w->idhex, &it->b.txs[t->tx], &s->msg);
 
 		b->sig[it->sig0 + t->tx] = (signed char)(rc == 0 ? 1 : rc == -1 ? 0 : -1);
 	}

@@ -4,7 +4,7 @@ test_description='make install and uninstall honour PREFIX and DESTDIR; every to
 . ./test-lib.sh
 
 # shellcheck disable=SC2034 # used in the test bodies
-TOOLS='mkblock mine verify chain-append mkkey mktx balances inspect chain-info chain-headers prove verify-proof peer-listen peer-send'
+TOOLS='mkblock seal finalize mine verify chain-append mkkey mktx balances inspect chain-info chain-headers prove verify-proof peer-listen peer-send'
 
 test_expect_success 'the list of tools is every cmd/*.c' '
 	for src in "$TEST_DIRECTORY"/../cmd/*.c; do
