@@ -88,6 +88,7 @@ struct store {
 	uint64_t load_off;
 	unsigned char salt[16];
 	int32_t failed_i;	/* the last entry fail_mark marked, and why */
+	uint32_t final_h;	/* the highest final block the best chain has had (SPEC 7) */
 	struct bu_err failed_e;
 };
 
@@ -317,6 +318,8 @@ hchain_next(struct chain *hc, const struct header *h, const unsigned char hash[3
 	return rc;
 }
 
+static void note_final(struct store *s);
+
 static int
 set_main(struct store *s, uint32_t height, int32_t i)
 {
@@ -339,6 +342,7 @@ set_main(struct store *s, uint32_t height, int32_t i)
 	s->marks[height] = ledger_mark(&s->chain.ledger);
 	s->ix[i].flags |= F_MAIN | F_CHAIN | F_DATA;
 	s->ix[i].ntx = s->chain.ntx;
+	note_final(s);
 	return 0;
 }
 
@@ -790,15 +794,10 @@ chain_up(struct store *s, int32_t i)
 	return 0;
 }
 
-/* Entry i broke a rule: it and every descendant are invalid for good. */
+/* Mark i and every descendant invalid for good. */
 static void
-fail_mark(struct store *s, int32_t i, const struct bu_err *e)
+mark_subtree(struct store *s, int32_t i)
 {
-	char hex[65];
-
-	bu_hex_rev(hex, s->ix[i].hash);
-	slog(s, 0, "block %s height=%lu invalid: %s: %s", hex, (unsigned long)s->ix[i].height,
-	    e->reason, e->msg);
 	s->scratch.n = 0;
 	if (ivec_push(&s->scratch, i) == 0)
 		while (s->scratch.n > 0) {
@@ -811,10 +810,66 @@ fail_mark(struct store *s, int32_t i, const struct bu_err *e)
 		}
 	if (s->ix[s->best].flags & F_FAILED)
 		recompute_best(s);
+}
+
+/* Entry i broke a rule: it and every descendant are invalid for good. */
+static void
+fail_mark(struct store *s, int32_t i, const struct bu_err *e)
+{
+	char hex[65];
+
+	bu_hex_rev(hex, s->ix[i].hash);
+	slog(s, 0, "block %s height=%lu invalid: %s: %s", hex, (unsigned long)s->ix[i].height,
+	    e->reason, e->msg);
+	mark_subtree(s, i);
 	s->failed_i = i;
 	s->failed_e = *e;
 	if (s->hk.invalid != NULL)
 		s->hk.invalid(s->hk.arg, s->ix[i].source, e);
+}
+
+/*
+ * SPEC section 7: whether a branch through entry i holds the last final
+ * block, so that the node may follow it (a new child of i included).
+ */
+static int
+holds_final(const struct store *s, int32_t i)
+{
+	uint32_t f = s->final_h;
+
+	return f == 0 || (s->ix[i].height >= f && ancestor(s, i, f) == s->mainv[f]);
+}
+
+static int
+below_final(const struct store *s, int32_t i, struct bu_err *e)
+{
+	if (holds_final(s, i))
+		return 0;
+	return bu_fail(e, BU_EXIT_INVALID, "reorg-below-final",
+	    "the branch leaves the best chain below its last final block, height %lu",
+	    (unsigned long)s->final_h);
+}
+
+/*
+ * The best chain's final height rose (set_main saw it): it stays, even if a
+ * reorganization above it drops the block with the final record; every
+ * branch that forks below it is invalid now, without blame on who sent it.
+ */
+static void
+note_final(struct store *s)
+{
+	uint32_t f, h;
+	int32_t c;
+
+	if (!chain_permissioned(&s->chain) || !chain_final_height(&s->chain, &f) ||
+	    f <= s->final_h)
+		return;
+	for (h = s->final_h; h < f; h++)
+		for (c = s->ix[s->mainv[h]].child; c >= 0; c = s->ix[c].sibling)
+			if (c != s->mainv[h + 1] && !(s->ix[c].flags & F_FAILED))
+				mark_subtree(s, c);
+	s->final_h = f;
+	slog(s, 1, "final height=%lu", (unsigned long)f);
 }
 
 /* The candidate with the most work, above the tip; -1 when none. */
@@ -937,6 +992,7 @@ static int
 reorg_to(struct store *s, int32_t t, struct bu_err *e)
 {
 	struct ivec *br = &s->br;
+	struct bu_err fe0;
 	uint32_t fork, depth;
 	int32_t j, old = s->mainv[s->chain.height];
 	size_t k;
@@ -948,6 +1004,10 @@ reorg_to(struct store *s, int32_t t, struct bu_err *e)
 			return oom(e);
 	fork = s->ix[j].height;
 	depth = s->chain.height - fork;
+	if (br->n > 0 && below_final(s, j, &fe0) != 0) {	/* not reached: each way in checks */
+		fail_mark(s, br->v[br->n - 1], &fe0);
+		return 0;
+	}
 	if (depth > 0) {
 		for (k = 0; k < br->n; k++)	/* a restart must find the whole branch */
 			keep_side(s, br->v[k], 1);
@@ -1153,6 +1213,11 @@ presync_more(struct store *s, struct hsync *p, const struct header *hv,
 	size_t k, ok;
 	int later;
 
+	if (below_final(s, p->fork, e) != 0) {	/* a block became final meanwhile */
+		r->invalid = 1;
+		hsync_reset(p);
+		return 0;
+	}
 	ok = check_run(&p->hc, hv, hh, n, works, &later, e);
 	if (ok < n) {
 		r->invalid = !later;
@@ -1216,6 +1281,12 @@ redownload_more(struct store *s, struct hsync *p, const struct header *hv,
 {
 	size_t k;
 
+	if (below_final(s, p->fork, e) != 0) {
+		r->invalid = 1;
+		hsync_reset(p);
+		*used = n;
+		return 0;
+	}
 	for (k = 0; k < n; k++) {
 		int32_t known = store_find(s, hh[k]);
 		uint32_t h;
@@ -1280,7 +1351,13 @@ headers_known(struct store *s, struct hsync *p, const struct header *hv,
 		last = top;
 	if (s->ix[last].flags & F_FAILED) {
 		r->invalid = 1;
-		bu_fail(e, BU_EXIT_INVALID, "bad-prevblk", "the headers build on an invalid block");
+		if (below_final(s, last, e) == 0)
+			bu_fail(e, BU_EXIT_INVALID, "bad-prevblk",
+			    "the headers build on an invalid block");
+		return 0;
+	}
+	if (i < n && below_final(s, last, e) != 0) {
+		r->invalid = 1;
 		return 0;
 	}
 	if (i == n) {
@@ -1372,6 +1449,10 @@ add_header(struct store *s, const struct block *b, const unsigned char h[32], in
 	u256 target, w, work;
 	int cmp;
 
+	if (below_final(s, parent, e) != 0) {
+		*punish = 1;
+		return BLK_INVALID;
+	}
 	if (s->ix[parent].flags & F_FAILED) {
 		*punish = 1;
 		bu_fail(e, BU_EXIT_INVALID, "bad-prevblk", "the parent is invalid");
@@ -1478,6 +1559,8 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 		}
 	}
 	if (i >= 0 && (s->ix[i].flags & F_FAILED)) {
+		if (!holds_final(s, i))
+			return (void)below_final(s, i, e), BLK_INVALID;
 		bu_fail(e, BU_EXIT_INVALID, "duplicate-invalid", "the block is known to be invalid");
 		return BLK_INVALID;
 	}
