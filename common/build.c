@@ -348,7 +348,7 @@ build_seal(const struct chain *c, const unsigned char sec[32], const unsigned ch
 	k = &b.txs[0].u.cb;
 	if (memcmp(k->to, pub, 32) != 0 || (idx = chain_signer_index(c, pub)) < 0) {
 		bu_fail(e, BU_EXIT_INVALID, "bad-seal", memcmp(k->to, pub, 32) != 0 ?
-		    "the coinbase does not pay the key's account %s...: a signer seals its own block" :
+		    "a signer seals its own block: the coinbase does not pay the key's account %s..." :
 		    "the key's account %s... is not a signer of this chain", who);
 		goto out;
 	}
