@@ -184,6 +184,7 @@ summary_text(struct buf *o, const struct chain *c, const struct chaininfo *ci,
     const struct chain_stats *s)
 {
 	char work[65], dec[79], issued[79];
+	uint32_t fin;
 	u256 supply;
 
 	buf_fmt(o, "chain        %s\n", c->idhex);
@@ -226,9 +227,18 @@ summary_text(struct buf *o, const struct chain *c, const struct chaininfo *ci,
 		buf_fmt(o, "txs          %llu (of the whole blocks read)\n", (unsigned long long)c->ntx);
 		return;
 	}
-	buf_fmt(o, "txs          %llu: %llu coinbase, %llu transfer, %llu data\n",
+	buf_fmt(o, "txs          %llu: %llu coinbase, %llu transfer, %llu data",
 	    (unsigned long long)c->ntx, (unsigned long long)ci->kinds[TX_COINBASE],
 	    (unsigned long long)ci->kinds[TX_TRANSFER], (unsigned long long)ci->kinds[TX_DATA]);
+	if (!chain_permissioned(c)) {
+		buf_str(o, "\n");
+		return;
+	}
+	if (!chain_final_height(c, &fin))
+		fin = 0;
+	buf_fmt(o, ", %llu final\nsigners      %lu, quorum %lu\nfinal        height %lu\n",
+	    (unsigned long long)ci->kinds[TX_FINAL], (unsigned long)c->p.nsigners,
+	    (unsigned long)c->quorum, (unsigned long)fin);
 }
 
 static void
@@ -246,6 +256,7 @@ summary_json(struct buf *o, const struct chain *c, const struct chaininfo *ci,
 {
 	struct json j;
 	char b[9], work[65];
+	uint32_t fin;
 	u256 supply;
 
 	json_start(&j, o);
@@ -285,6 +296,14 @@ summary_json(struct buf *o, const struct chain *c, const struct chaininfo *ci,
 	json_num(&j, "coinbases", ci->kinds[TX_COINBASE]);
 	json_num(&j, "transfers", ci->kinds[TX_TRANSFER]);
 	json_num(&j, "data", ci->kinds[TX_DATA]);
+	if (chain_permissioned(c)) {
+		if (!chain_final_height(c, &fin))
+			fin = 0;
+		json_num(&j, "finals", ci->kinds[TX_FINAL]);
+		json_num(&j, "signers", c->p.nsigners);
+		json_num(&j, "quorum", c->quorum);
+		json_num(&j, "final", fin);
+	}
 	json_finish(&j);
 }
 

@@ -183,4 +183,28 @@ test_expect_success 'usage errors say what is wrong' '
 	test_expect_code 1 chain-info </dev/null 2>err && test_grep "no blocks" err
 '
 
+test_expect_success 'a permissioned chain: signers, quorum, final height and final records' '
+	mkdir pc && (
+		cd pc && setup_keys &&
+		make_genesis p.blk --retarget 0 --signer a.key --signer b.key --signer c.key &&
+		for k in a b c; do
+			mkblock -c p.blk --coinbase $k.key </dev/null | seal -k $k.key -c p.blk |
+			mine -q -j1 | chain-append -q p.blk || return 1
+		done &&
+		chain-info p.blk >before &&
+		test_grep "^final        height 0\$" before &&
+		for k in a b c; do finalize -k $k.key -c p.blk 2 || return 1; done >sigs &&
+		finalize -j -c p.blk sigs >fin.tx &&
+		mkblock -c p.blk --coinbase a.key <fin.tx | seal -k a.key -c p.blk |
+		mine -q -j1 | chain-append -q p.blk &&
+		chain-info p.blk >s &&
+		test_grep "^txs          6: 4 coinbase, 0 transfer, 0 data, 1 final\$" s &&
+		test_grep "^signers      3, quorum 3\$" s &&
+		test_grep "^final        height 2\$" s &&
+		chain-info --json p.blk >j &&
+		test_grep "\"data\":0,\"finals\":1,\"signers\":3,\"quorum\":3,\"final\":2}\$" j
+	) &&
+	chain-info c.blk >pow && test_grep ! "^signers\|^final" pow
+'
+
 test_done
