@@ -46,13 +46,13 @@ json_summary(const char *path, const struct chain *c)
 	u256_hex(work, &c->work);
 	json_cstr(&j, "work", work);
 	json_num(&j, "txs", c->ntx);
-	json_cstr(&j, "chain", c->idhex);
-	if (chain_permissioned(c)) {
+	if (chain_permissioned(c) && !c->o.headers_only) {
 		uint32_t f = 0;
 
 		chain_final_height(c, &f);
 		json_num(&j, "final", f);
 	}
+	json_cstr(&j, "chain", c->idhex);
 	json_finish(&j);
 	emit_json(&out);
 }

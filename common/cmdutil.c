@@ -128,7 +128,8 @@ print_summary(const struct chain *c)
 	u256_hex(work, &c->work);
 	printf("ok height=%lu hash=%s work=%s txs=%llu", (unsigned long)c->height, tip, work,
 	    (unsigned long long)c->ntx);
-	if (chain_permissioned(c)) {	/* SPEC section 7: the genesis is final from the start */
+	/* SPEC section 7: the genesis is final from the start; -H reads no final record */
+	if (chain_permissioned(c) && !c->o.headers_only) {
 		chain_final_height(c, &f);
 		printf(" final=%lu", (unsigned long)f);
 	}
