@@ -564,4 +564,26 @@ test_expect_success 'balances agrees with verify: it takes the permissioned chai
 	sed "s/^verify: //" v.err >expect && sed "s/^balances: //" b.err >got && test_cmp expect got
 '
 
+test_expect_success 'test-mkchain -S: a 50-block sealed chain, the signers in turn, that verify and chain-append take' '
+	load &&
+	test-mkchain -S s2.key -S s3.key -S s1.key 50 >long.blk &&
+	test_line_count = 51 long.blk &&
+	head -n 1 long.blk >long.g && test_grep ",signers=$S1+$S2+$S3,quorum=3\$" long.g &&
+	verify long.blk >out && test_grep "^ok height=50 .* txs=51 final=0 chain=" out &&
+	id=$(field "$(cat long.g)" hash) &&
+	h=1 && while test $h -le 50; do
+		echo "$h $(sed -n "$(((h - 1) % 3 + 1))p" list)" || return 1
+		h=$((h + 1))
+	done >expect &&
+	sed -n "s/.* tx=coinbase:\([0-9]*\):\([0-9a-f]*\):5000000000:[0-9a-f]\{128\}\$/\1 \2/p" long.blk >got &&
+	test_cmp expect got &&
+	seal_ok "$id" "$(sed -n 2p long.blk)" && seal_ok "$id" "$(tail -n 1 long.blk)" &&
+	tail -n +2 long.blk >blocks && cp long.g app.blk && chain-append -q app.blk <blocks &&
+	test_cmp long.blk app.blk &&
+	test-mkchain -c long.blk -S s1.key -S s2.key -S s3.key 2 >more && test_line_count = 2 more &&
+	cat more >>app.blk && verify app.blk >out && test_grep "^ok height=52 " out &&
+	test_expect_code 2 test-mkchain -S s1.key -x 00 1 >out 2>err && test_must_be_empty out &&
+	test_grep "not with -x, -i or -T" err
+'
+
 test_done
