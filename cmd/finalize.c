@@ -81,14 +81,15 @@ main(int argc, char *argv[])
 	if (join) {
 		rc = final_join(&c, argc == 1 ? argv[0] : "-", &out, &e);
 	} else {
-		if (keyfile_read(keypath, sec, pub, &e) != 0)
-			return report_exit(&e, BU_EXIT_INVALID);
-		rc = final_sign(&c, sec, pub, (uint32_t)height, &out, &e);
+		rc = keyfile_read(keypath, sec, pub, &e) != 0 ? -1 :
+		    final_sign(&c, sec, pub, (uint32_t)height, &out, &e);
 		mem_wipe(sec, sizeof sec);
 	}
-	if (rc != 0)
-		return report_exit(&e, BU_EXIT_INVALID);
 	chain_free(&c);
+	if (rc != 0) {
+		buf_free(&out);
+		return report_exit(&e, BU_EXIT_INVALID);
+	}
 	if (bu_write_all(STDOUT_FILENO, out.p, out.n) != 0)
 		fatal(BU_EXIT_SYSTEM, "standard output: write failed");
 	buf_free(&out);

@@ -60,7 +60,7 @@ main(int argc, char *argv[])
 	struct buf line = { 0 }, out = { 0 };
 	struct chain c;
 	struct bu_err e;
-	int ch;
+	int ch, rc;
 
 	cmd_init(argv);
 	while ((ch = getopt_long(argc, argv, "k:c:h", longopts, NULL)) != -1) {
@@ -93,17 +93,17 @@ main(int argc, char *argv[])
 		fatal(BU_EXIT_INVALID, "bad-seal: '%s' lists no signers: its blocks are not sealed",
 		    chainpath);
 	read_block(path, c.p.maxblock, &line);
-	if (keyfile_read(keypath, sec, pub, &e) != 0)
-		return report_exit(&e, BU_EXIT_INVALID);
-	if (build_seal(&c, sec, pub, line.p, line.n, &out, &e) != 0) {
-		mem_wipe(sec, sizeof sec);
-		return report_exit(&e, BU_EXIT_INVALID);
-	}
+	rc = keyfile_read(keypath, sec, pub, &e) != 0 ? -1 :
+	    build_seal(&c, sec, pub, line.p, line.n, &out, &e);
 	mem_wipe(sec, sizeof sec);
 	chain_free(&c);
+	buf_free(&line);
+	if (rc != 0) {
+		buf_free(&out);
+		return report_exit(&e, BU_EXIT_INVALID);
+	}
 	if (bu_write_all(STDOUT_FILENO, out.p, out.n) != 0)
 		fatal(BU_EXIT_SYSTEM, "standard output: write failed");
 	buf_free(&out);
-	buf_free(&line);
 	return close_stdout();
 }
