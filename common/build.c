@@ -526,9 +526,9 @@ final_join(const struct chain *c, const char *path, struct buf *out, struct bu_e
 		e->file = r.name;
 		e->line = r.lineno;
 	}
-	lines_close(&r);
 	if (rc == 0 && n == 0)
 		rc = bu_fail(e, BU_EXIT_INVALID, "bad-final", "%s: no final lines to join", r.name);
+	lines_close(&r);
 	if (rc == 0 && n < c->quorum)
 		rc = bu_fail(e, BU_EXIT_INVALID, "bad-final", "%zu signers, fewer than the quorum %lu: "
 		    "%lu more must sign", n, (unsigned long)c->quorum, (unsigned long)(c->quorum - n));

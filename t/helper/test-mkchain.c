@@ -1,13 +1,19 @@
 /* test-mkchain: build a long easy chain fast (genesis powlimit 207fffff, empty blocks) */
 /*
  * Usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] [-s step] [-t time0]
- *        [-i k] [-d file | -R] count
+ *        [-i k] [-d file | -R | -T n] [-S keyfile ...] count
  * -r sets the genesis retarget (0), -s the seconds between blocks (about one,
  * just above median time past), -t the genesis time; -i k makes the k-th new
  * block invalid (its coinbase pays one unit too much) and builds the rest on it;
  * -d puts each line of file in every block as a data record; -R puts one
  * record "record HEIGHT" in each block; -T n pays the coinbases to a fixed
  * key and, once they are mature, puts n transfers from it in each block.
+ * -S keyfile, once for each signer (1 to 64), makes the chain permissioned
+ * (SPEC section 7): the genesis lists the keys' accounts as its signers with
+ * the least quorum, and each block is paid to and sealed by the signers in
+ * turn (the next in ascending order whose turn the rotation rule allows),
+ * then mined; -S excludes -x, -i and -T, and with -c the chain's signers
+ * must be those keys.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +23,8 @@
 
 #include "build.h"
 #include "ed25519.h"
+#include "hash.h"
+#include "keyfile.h"
 #include "ledger.h"
 #include "merkle.h"
 #include "chain.h"
@@ -137,8 +145,72 @@ transfers_file(char *path, const struct chain *c, const unsigned char sec[32],
 	return path;
 }
 
+/* The signers of -S: their keys, ascending by account. */
+struct signers {
+	struct signer {
+		unsigned char pub[32], sec[32];
+	} k[SIGNERS_MAX];
+	uint32_t n;
+	char text[SIGNERS_MAX * SIGNER_TEXT];	/* "<key>+<key>..." as the params write it */
+};
+
+static int
+cmp_signer(const void *a, const void *b)
+{
+	return memcmp(a, b, 32);
+}
+
 static void
-genesis(struct chain *c, int64_t t0, uint32_t retarget)
+add_signer(struct signers *s, const char *path)
+{
+	struct bu_err e;
+
+	if (s->n == SIGNERS_MAX) {
+		fprintf(stderr, "test-mkchain: -S: at most %d signers\n", SIGNERS_MAX);
+		exit(2);
+	}
+	if (keyfile_read(path, s->k[s->n].sec, s->k[s->n].pub, &e) != 0)
+		die(&e);
+	s->n++;
+}
+
+/* Sort the signers and write them as the params do. */
+static void
+sort_signers(struct signers *s)
+{
+	uint32_t i;
+
+	qsort(s->k, s->n, sizeof s->k[0], cmp_signer);
+	for (i = 0; i < s->n; i++) {
+		if (i > 0 && memcmp(s->k[i - 1].pub, s->k[i].pub, 32) == 0) {
+			fprintf(stderr, "test-mkchain: -S: the same key twice\n");
+			exit(2);
+		}
+		bu_hex(s->text + i * SIGNER_TEXT, s->k[i].pub, 32);
+		s->text[i * SIGNER_TEXT + 64] = '+';
+	}
+}
+
+/* The signer to seal the block after c's tip: the next in turn that the rotation allows. */
+static const struct signer *
+next_signer(const struct chain *c, const struct signers *s)
+{
+	uint32_t i, last;
+
+	for (i = 0; i < s->n; i++) {
+		const struct signer *k = &s->k[(c->height + i) % s->n];
+		int idx = chain_signer_index(c, k->pub);
+
+		if (idx >= 0 && chain_rotation_ok(c, idx, &last))
+			return k;
+	}
+	fprintf(stderr, "test-mkchain: -S: no key is a signer of the chain free to seal block %lu\n",
+	    (unsigned long)c->height + 1);
+	exit(1);
+}
+
+static void
+genesis(struct chain *c, int64_t t0, uint32_t retarget, const struct signers *s)
 {
 	struct genesis_opts g = {
 		.p = { .spacing = 600, .retarget = retarget, .powlimit = 0x207fffff,
@@ -149,6 +221,12 @@ genesis(struct chain *c, int64_t t0, uint32_t retarget)
 	struct buf raw = { 0 }, mined = { 0 };
 	struct bu_err e;
 
+	if (s->n > 0) {
+		g.p.signers.p = s->text;
+		g.p.signers.n = (size_t)s->n * SIGNER_TEXT - 1;
+		g.p.nsigners = s->n;
+		g.p.quorum = 2 * s->n / 3 + 1;
+	}
 	if (build_genesis(&g, NULL, &raw, &e) != 0)
 		die(&e);
 	grind(raw.p, raw.n - 1, &mined);
@@ -162,8 +240,10 @@ main(int argc, char *argv[])
 {
 	struct chain_opts o = { 0 };
 	struct next_opts n = { .extra = "", .version = 1 };
-	struct buf raw = { 0 }, mined = { 0 };
+	struct buf raw = { 0 }, mined = { 0 }, sealed = { 0 };
 	const char *base = NULL, *data = NULL;
+	static struct signers sg;
+	const struct signer *who = NULL;
 	struct chain c;
 	struct bu_err e;
 	long count, i, bad = 0, step = 0, retarget = 0, ntr = 0;
@@ -175,7 +255,7 @@ main(int argc, char *argv[])
 
 	bu_setprogname(argv[0]);
 	memset(n.coinbase, 0x11, 32);
-	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:d:RT:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:x:r:s:t:i:d:RT:S:")) != -1) {
 		switch (ch) {
 		case 'c': base = optarg; break;
 		case 'x': n.extra = optarg; break;
@@ -186,14 +266,22 @@ main(int argc, char *argv[])
 		case 'd': data = optarg; break;
 		case 'R': records = 1; break;
 		case 'T': ntr = atol(optarg); break;
+		case 'S': add_signer(&sg, optarg); break;
 		default:
 			fprintf(stderr, "usage: test-mkchain [-c chain] [-x extrahex] [-r retarget] "
-			    "[-s step] [-t time0] [-i k] [-d file | -R | -T n] count\n");
+			    "[-s step] [-t time0] [-i k] [-d file | -R | -T n] [-S keyfile ...] "
+			    "count\n");
 			return 2;
 		}
 	}
 	if (argc - optind != 1 || (count = atol(argv[optind])) < 0)
 		return 2;
+	if (sg.n > 0 && (*n.extra != '\0' || bad != 0 || ntr != 0)) {
+		fprintf(stderr, "test-mkchain: -S: a sealed block keeps its extra and its amount: "
+		    "not with -x, -i or -T\n");
+		return 2;
+	}
+	sort_signers(&sg);
 	if (records) {
 		snprintf(rec, sizeof rec, "test-mkchain.%ld.rec", (long)getpid());
 		data = rec;
@@ -209,7 +297,7 @@ main(int argc, char *argv[])
 	if (base != NULL && chain_load(&c, base, &e) != 0)
 		die(&e);
 	if (base == NULL)
-		genesis(&c, t0 >= 0 ? t0 : o.now - 3 * count - 1000, (uint32_t)retarget);
+		genesis(&c, t0 >= 0 ? t0 : o.now - 3 * count - 1000, (uint32_t)retarget, &sg);
 	for (i = 0; i < count; i++) {
 		int64_t last = c.times[(c.tpos + MTP_SPAN - 1) % MTP_SPAN];
 
@@ -221,12 +309,23 @@ main(int argc, char *argv[])
 			transfers_file(trf, &c, sec, n.coinbase, ntr);
 		else if (ntr > 0 && unlink(trf) != 0 && errno != ENOENT)
 			exit(3);
+		if (sg.n > 0) {
+			who = next_signer(&c, &sg);
+			memcpy(n.coinbase, who->pub, 32);
+		}
 		mark = ledger_mark(&c.ledger);	/* build_next applies the transfers; accept_line will */
 		if (build_next(&c, &n, records ? record_file(rec, (long)c.height + 1) :
 		    ntr > 0 ? (c.height + 1 > c.p.maturity ? trf : "/dev/null") :
 		    data ? data : "/dev/null", data != NULL, &raw, &e) != 0)
 			die(&e);
 		ledger_rollback(&c.ledger, mark);
+		if (who != NULL) {
+			sealed.n = 0;
+			if (build_seal(&c, who->sec, who->pub, raw.p, raw.n - 1, &sealed, &e) != 0)
+				die(&e);
+			raw.n = 0;
+			buf_add(&raw, sealed.p, sealed.n);
+		}
 		grind(raw.p, raw.n - 1, &mined);
 		if (i + 1 == bad) {
 			overpay(&mined);
@@ -240,6 +339,8 @@ main(int argc, char *argv[])
 		unlink(trf);
 	buf_free(&raw);
 	buf_free(&mined);
+	buf_free(&sealed);
 	chain_free(&c);
+	mem_wipe(&sg, sizeof sg);
 	return fflush(stdout) == 0 ? 0 : 3;
 }
