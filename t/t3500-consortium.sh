@@ -400,7 +400,9 @@ test_expect_success 'a block carrying the joined final: verify says final=2, cha
 	verify fin.blk >out &&
 	echo "ok height=4 hash=$(field "$(cat f.m)" hash) work=a txs=6 final=2 chain=$ID" >expect &&
 	test_cmp expect out &&
-	verify --json fin.blk >out && test_grep "\"txs\":6,.*\"final\":2[,}]" out &&
+	verify --json fin.blk >out && test_grep "\"txs\":6,\"final\":2,\"chain\":\"$ID\"}\$" out &&
+	verify -H fin.blk >out && test_grep ! "final=" out &&
+	verify -H --json fin.blk >out && test_grep ! "\"final\"" out &&
 	test_expect_code 1 finalize -k s1.key -c fin.blk 1 2>err &&
 	echo "finalize: bad-final: height 1 is below the last final height 2" >expect &&
 	test_cmp expect err &&
