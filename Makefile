@@ -17,14 +17,20 @@ WARN     += -Werror
 endif
 SAN      ?=
 ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN) -pthread
-ALLCPPFLAGS = -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -Icommon $(CPPFLAGS)
+# common/ holds the library, one folder a layer (common/README); a header is
+# included by its name alone, whatever its layer
+LAYERS   = base core format storage mining network command
+INCS     = $(addprefix -Icommon/,$(LAYERS))
+HDRS     = $(wildcard common/*/*.h)
+ALLCPPFLAGS = -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(INCS) $(CPPFLAGS)
 LIBS     = -lcrypto -lz -lpthread
 
 CMDS     = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 # cmdutil exits, so it is linked into the commands and kept out of the library
 CMDUTIL  = $(B)/obj/cmdutil.o
-LIBSRC   = $(filter-out common/cmdutil.c,$(wildcard common/*.c))
-LIBOBJ   = $(patsubst common/%.c,$(B)/obj/%.o,$(LIBSRC))
+LIBSRC   = $(filter-out common/command/cmdutil.c,$(wildcard common/*/*.c))
+LIBOBJ   = $(addprefix $(B)/obj/,$(notdir $(LIBSRC:.c=.o)))
+vpath %.c $(addprefix common/,$(LAYERS))
 HELPERS  = $(patsubst t/helper/%.c,%,$(wildcard t/helper/*.c))
 BINS     = $(addprefix $(B)/bin/,$(CMDS))
 HBINS    = $(addprefix $(B)/t/,$(HELPERS))
@@ -47,7 +53,7 @@ $(B)/.deps: mk/deps.sh
 	@sh mk/deps.sh build
 	@mkdir -p $(B) && touch $@
 
-$(B)/obj/%.o: common/%.c common/*.h | $(B)/.deps
+$(B)/obj/%.o: %.c $(HDRS) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -c -o $@ $<
 
@@ -55,11 +61,11 @@ $(B)/libbu.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(B)/bin/%: cmd/%.c $(CMDUTIL) $(B)/libbu.a common/*.h
+$(B)/bin/%: cmd/%.c $(CMDUTIL) $(B)/libbu.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(CMDUTIL) $(B)/libbu.a $(LDFLAGS) $(LIBS)
 
-$(B)/t/%: t/helper/%.c $(CMDUTIL) $(B)/libbu.a common/*.h
+$(B)/t/%: t/helper/%.c $(CMDUTIL) $(B)/libbu.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(ALLCPPFLAGS) $(ALLCFLAGS) -o $@ $< $(CMDUTIL) $(B)/libbu.a $(LDFLAGS) $(LIBS)
 
@@ -82,9 +88,9 @@ fuzz-build:
 	$(MAKE) B=$(FB) CC=$(FUZZ_CC) SAN='$(FUZZ_SAN) -fsanitize=fuzzer-no-link' CFLAGS='-O1 -g' $(FB)/libbu.a
 	$(MAKE) FB=$(FB) $(FUZZ_BINS)
 
-$(FB)/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $(FB)/libbu.a common/*.h
+$(FB)/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h $(FB)/libbu.a $(HDRS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -D_GNU_SOURCE -Icommon -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -pthread \
+	$(FUZZ_CC) -D_GNU_SOURCE $(INCS) -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -pthread \
 		-o $@ $< $(FB)/libbu.a $(LDFLAGS) $(LIBS)
 
 stress: all

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='common/: every module is in one layer of common/README, includes none above it, and no two include each other'
+test_description='common/: every module is in one layer of common/README and in its folder, includes none above it, and no two include each other'
 
 . ./test-lib.sh
 
@@ -13,7 +13,7 @@ module_layers() {
 
 # include_edges: "module included" for each #include "x.h" in common/
 include_edges() {
-	for f in "$COMMON"/*.[ch]; do
+	for f in "$COMMON"/*/*.[ch]; do
 		m=${f##*/} && m=${m%.[ch]} && m=${m%%_*} &&
 		sed -n "s/^#include \"\\([a-z0-9]*\\)[a-z0-9_]*\\.h\".*/$m \\1/p" "$f" || return 1
 	done | awk '$1 != $2' | sort -u
@@ -24,9 +24,27 @@ test_expect_success 'the README names seven layers and every module once' '
 	cut -d" " -f2 layers | sort -u >ranks && test_line_count = 7 ranks &&
 	cut -d" " -f1 layers | sort >listed &&
 	sort -u listed >unique && test_cmp unique listed &&
-	for f in "$COMMON"/*.[ch]; do m=${f##*/} && m=${m%.[ch]} && echo "${m%%_*}" || return 1; done |
-		grep -v "^README" | sort -u >present &&
-	test_cmp present listed
+	for f in "$COMMON"/*/*.[ch]; do m=${f##*/} && m=${m%.[ch]} && echo "${m%%_*}" || return 1; done |
+		sort -u >present &&
+	test_cmp present listed &&
+	find "$COMMON" -maxdepth 1 -type f -name "*.[ch]" >loose && test_must_be_empty loose
+'
+
+# folder_layers: "module folder" for each file under common/
+folder_layers() {
+	for f in "$COMMON"/*/*.[ch]; do
+		m=${f##*/} && m=${m%.[ch]} && d=${f%/*} && echo "${m%%_*} ${d##*/}" || return 1
+	done | sort -u
+}
+
+test_expect_success 'each file is in the folder of its layer, and each folder is a layer' '
+	sed -n "s/^layer \([a-z]*\): *\(.*\)/\1 \2/p" "$COMMON/README" |
+	awk "{ for (i = 2; i <= NF; i++) print \$i, \$1 }" | sort -u >want &&
+	folder_layers >have &&
+	test_cmp want have &&
+	for d in "$COMMON"/*/; do d=${d%/} && echo "${d##*/}"; done | sort >folders &&
+	sed -n "s/^layer \([a-z]*\):.*/\1/p" "$COMMON/README" | sort >layers &&
+	test_cmp layers folders
 '
 
 test_expect_success 'no module includes a header of a higher layer' '
@@ -61,8 +79,8 @@ test_expect_success 'cmdutil, which exits, is not in the library archive; no lib
 	ar t "$BU_BUILD/libbu.a" >members &&
 	test_grep "^chain.o\$" members &&
 	test_grep ! "^cmdutil.o\$" members &&
-	grep -l "\<exit(\|_exit(\|abort()" "$COMMON"/*.c >exits &&
-	echo "$COMMON/cmdutil.c" >expect &&
+	grep -l "\<exit(\|_exit(\|abort()" "$COMMON"/*/*.c >exits &&
+	echo "$COMMON/command/cmdutil.c" >expect &&
 	test_cmp expect exits
 '
 

@@ -4,7 +4,7 @@
 # Reads t/mutate/mutants, a list of entries separated by blank lines:
 #
 #     id: chain-mtp-10
-#     file: common/chain.c
+#     file: common/core/chain.c
 #     from: <an exact snippet of one line of the file>
 #     to: <what it becomes>
 #     tests: t3100-verify-rules.sh t3000-verify-bitcoin.sh
