@@ -311,11 +311,11 @@ test_expect_success 'mine sets only the nonce and hash of a sealed block, wherev
 test_expect_success 'mine on a sealed block whose nonces run out: exit 5, exhausted, nothing written' '
 	next s1 </dev/null && sed "s/ bits=207fffff / bits=03000001 /" cand.u >cand.h &&
 	seal -k s1.key -c base.blk cand.h >cand.s &&
-	test_expect_code 5 mine -q -j1 --start 4294967040 cand.s >out 2>err &&
+	test_expect_code 5 mine -q -j1 --max-seconds 30 --start 4294967040 cand.s >out 2>err &&
 	test_must_be_empty out &&
 	echo "mine: cand.s:1: exhausted: every nonce was tried, and a sealed block rolls nothing (its seal covers the extra and the time): seal the block again, with another time" >expect &&
 	test_cmp expect err &&
-	test_expect_code 5 mine -q -j2 --start 3 --stride 1073741824 <cand.s >out 2>err &&
+	test_expect_code 5 mine -q -j2 --max-seconds 30 --start 3 --stride 1073741824 <cand.s >out 2>err &&
 	test_must_be_empty out && test_grep "^mine: -:1: exhausted: " err
 '
 
