@@ -540,8 +540,7 @@ chain_rotation_ok(const struct chain *c, int idx, uint32_t *last)
 
 /* The seal of block `height`: a listed signer, its signature, its turn. */
 static int
-check_seal(struct chain *c, const struct block *b, uint32_t height, const struct chain_pre *pre,
-    struct bu_err *e)
+check_seal(struct chain *c, const struct block *b, const struct chain_pre *pre, struct bu_err *e)
 {
 	const struct coinbase *cb = &b->txs[0].u.cb;
 	int idx, ok = pre != NULL && pre->sig != NULL ? pre->sig[0] : -1;
@@ -569,7 +568,6 @@ check_seal(struct chain *c, const struct block *b, uint32_t height, const struct
 		    "signer %s... sealed block %lu: it may seal one block of any %lu in a row",
 		    who, (unsigned long)last, (unsigned long)(c->p.nsigners / 2 + 1));
 	c->next_sealer = (uint8_t)idx;
-	(void)height;
 	return 0;
 }
 
@@ -633,14 +631,14 @@ chain_final_check(struct chain *c, const struct tx *t, uint32_t *floor, struct b
 
 /* SPEC section 7 for a block after genesis: its seal, then its final records in order. */
 static int
-check_consortium(struct chain *c, const struct block *b, uint32_t height,
-    const struct chain_pre *pre, struct bu_err *e)
+check_consortium(struct chain *c, const struct block *b, const struct chain_pre *pre,
+    struct bu_err *e)
 {
 	uint32_t floor;
 	size_t i;
 
 	c->next_final = UINT32_MAX;
-	if (chain_permissioned(c) && check_seal(c, b, height, pre, e) != 0)
+	if (chain_permissioned(c) && check_seal(c, b, pre, e) != 0)
 		return -1;
 	if (!chain_final_height(c, &floor))
 		floor = UINT32_MAX;
@@ -862,7 +860,7 @@ check_body(struct chain *c, const struct block *b, uint32_t height, const struct
 		return -1;
 	if (b->raw || c->o.headers_only || (height == 0 && !c->o.sliced))
 		return 0;
-	if (check_consortium(c, b, height, pre, e) != 0)
+	if (check_consortium(c, b, pre, e) != 0)
 		return -1;
 	return apply_txs(c, b, height, pre, e);
 }
@@ -921,7 +919,7 @@ accept(struct chain *c, const struct block *b, size_t len, const unsigned char h
 	    (c->empty && check_genesis_id(c, hash, e) != 0) ||
 	    check_body(c, b, height, pre, e) != 0)) ||
 	    (checked && !b->raw && !c->o.headers_only &&
-	    (check_consortium(c, b, height, NULL, e) != 0 ||
+	    (check_consortium(c, b, NULL, e) != 0 ||
 	    apply_txs(c, b, height, NULL, e) != 0))) {
 		if (c->ledger.tab != NULL)
 			ledger_rollback(&c->ledger, mark);
