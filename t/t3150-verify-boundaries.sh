@@ -122,6 +122,22 @@ test_expect_success 'powlimit: bits equal to powlimit are accepted, one above ar
 	test_grep "g2.blk:1: bad-diffbits: height 0: bits 1f010000 are easier than powlimit 1f00ffff" err
 '
 
+# pow_is WANT BITS HASH: the proof-of-work rule alone, for a hash no mined header would have
+pow_is() {
+	echo "$1" >expect && test_expect_code "$([ "$1" = ok ] && echo 0 || echo 1)" \
+	    test-consensus pow-rule "$2" "$3" >actual && test_cmp expect actual
+}
+
+test_expect_success 'proof of work: a hash equal to the target meets it, one above is high-hash' '
+	z52=0000000000000000000000000000000000000000000000000000 &&
+	pow_is ok 1d00ffff 00000000ffff$z52 &&
+	pow_is high-hash 1d00ffff 00000000ffff${z52%0}1 &&
+	pow_is ok 1d00ffff 00000000fffeffffffffffffffffffffffffffffffffffffffffffffffffffff &&
+	pow_is high-hash 1d00ffff 0000000100000000000000000000000000000000000000000000000000000000 &&
+	pow_is ok 207fffff 7fffff0000000000000000000000000000000000000000000000000000000000 &&
+	pow_is high-hash 207fffff 7fffff0000000000000000000000000000000000000000000000000000000001
+'
+
 test_expect_success 'median time past: exactly the 11 blocks before (an old late time drops out)' '
 	make_genesis mtp.blk --time 1700000000 &&
 	for t in 1 2 3 4 5 5000 7 8 9 10 11 12 13 14 15 16 17; do

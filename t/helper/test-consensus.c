@@ -1,4 +1,4 @@
-/* test-consensus: compact bits, work, retarget and merkle roots from the command line */
+/* test-consensus: compact bits, work, retarget, merkle roots and single rules from the command line */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +139,38 @@ pow_ok(const char *hex)
 	return 0;
 }
 
+/*
+ * pow-rule BITS HASH: chain_check_header's proof-of-work rule alone, for a
+ * HASH (64 hex digits, as verify prints it) that no header need have:
+ * "ok", or the reason (powlimit 207fffff)
+ */
+static int
+pow_rule(char **a)
+{
+	struct chain_opts o = { .now = 0 };
+	unsigned char hash[32];
+	struct chain c;
+	struct block b;
+	struct bu_err e;
+	u256 t;
+	int rc;
+
+	if (bu_unhex_rev(a[1], strlen(a[1]), hash) != 0)
+		return 2;
+	chain_init(&c, &o);
+	c.p.powlimit = 0x207fffff;
+	if (compact_decode(c.p.powlimit, &c.powlimit) != 0)
+		return 3;
+	block_init(&b);
+	b.h.bits = hex32(a[0]);
+	memcpy(b.hash, hash, 32);
+	rc = chain_check_header(&c, NULL, &b, hash, &t, &e);
+	printf("%s\n", rc == 0 ? "ok" : e.reason);
+	block_free(&b);
+	chain_free(&c);
+	return rc == 0 ? 0 : 1;
+}
+
 /* version NET HEIGHT VERSION: the header version rule alone */
 static int
 version(char **a)
@@ -205,8 +237,11 @@ main(int argc, char *argv[])
 		return version(argv + 2);
 	if (argc == 5 && strcmp(argv[1], "block") == 0)
 		return block(argv + 2);
+	if (argc == 4 && strcmp(argv[1], "pow-rule") == 0)
+		return pow_rule(argv + 2);
 	fprintf(stderr, "usage: test-consensus compact|work BITS | merkle FILE |\n"
 	    "       retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME |\n"
-	    "       version NET HEIGHT VERSION | block NET HEIGHT MTP < hex\n");
+	    "       version NET HEIGHT VERSION | block NET HEIGHT MTP < hex |\n"
+	    "       pow-rule BITS HASH\n");
 	return 2;
 }
