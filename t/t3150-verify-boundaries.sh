@@ -325,6 +325,17 @@ test_expect_success 'verify --chain bitcoin refuses a genesis that is not Bitcoi
 	verify --chain bitcoin main
 '
 
+test_expect_success 'the genesis hash is compared whole: one that differs only in its top or its lowest byte is not it' '
+	head -n 1 "$TEST_DIRECTORY/t3000/mainnet-headers-0-4100.hex" >main &&
+	g=000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f &&
+	test "$(test-consensus genesis-hash bitcoin $g <main)" = ok &&
+	for h in 000000000018d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f \
+	    000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26e; do
+		test_expect_code 1 test-consensus genesis-hash bitcoin $h <main >out &&
+		echo bad-genesis >expect && test_cmp expect out || return 1
+	done
+'
+
 test_expect_success 'text: every byte that must be escaped is refused raw and accepted as %XX' '
 	for x in 00 01 09 0b 0d 1f 20 25 3a 2c 3d 7f; do
 		printf "tx data:a\\$(printf "%03o" 0x$x)b\n" >raw &&

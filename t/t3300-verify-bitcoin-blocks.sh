@@ -213,6 +213,17 @@ test_expect_success 'header versions obsolete at the height (bad-version)' '
 	verify -q --chain regtest --from 2000 blk
 '
 
+test_expect_success 'a slice may reach the last u32 height 4294967295; no block follows it' '
+	cb 05feffffff00 | test-btcblock >top1 &&
+	cb 05ffffffff00 | test-btcblock -p "$(header_hash "$(cat top1)")" -t 1296689203 >top2 &&
+	cb 050000000001 | test-btcblock -p "$(header_hash "$(cat top2)")" -t 1296689204 >top3 &&
+	cat top1 top2 >top.hex && verify --chain regtest --from 4294967294 top.hex >out &&
+	test_grep "^ok height=4294967295 hash=$(header_hash "$(cat top2)") " out &&
+	cat top1 top2 top3 >over.hex &&
+	test_expect_code 1 verify --chain regtest --from 4294967294 over.hex 2>err &&
+	test_grep "^verify: over.hex:3: bad-height: .*the chain is at the last u32 height" err
+'
+
 test_expect_success 'mainnet: the header version rules start at their heights (BIP34, BIP66, BIP65)' '
 	for spec in 227930:1:ok 227931:1:bad-version 227931:2:ok 363724:2:ok 363725:2:bad-version \
 	    363725:3:ok 388380:3:ok 388381:3:bad-version 388381:4:ok 388381:0x80000004:bad-version \

@@ -5,6 +5,7 @@
 
 #include "btc.h"
 #include "chain.h"
+#include "cmdutil.h"
 #include "lines.h"
 #include "merkle.h"
 #include "u256.h"
@@ -171,6 +172,40 @@ pow_rule(char **a)
 	return rc == 0 ? 0 : 1;
 }
 
+/*
+ * genesis-hash NET HASH < header: the first block of `verify --chain NET`,
+ * a raw header, taken to have the hash HASH (which no header need have):
+ * "ok", or the reason
+ */
+static int
+genesis_hash(char **a)
+{
+	struct chain_opts o = { 0 };
+	unsigned char hash[32];
+	const char *line;
+	struct lines r;
+	struct chain c;
+	struct block b;
+	struct bu_err e;
+	size_t len;
+	int rc;
+
+	if (bu_unhex_rev(a[1], strlen(a[1]), hash) != 0)
+		return 2;
+	chain_net_or_exit(&o, a[0]);
+	o.now = now_or_exit();
+	if (lines_open(&r, "-", 1024, &e) != 0 || lines_next(&r, &line, &len, &e) <= 0)
+		return 2;
+	chain_init(&c, &o);
+	block_init(&b);
+	rc = block_parse(&b, line, len, 1, &e) == 0 ? chain_accept_hashed(&c, &b, len, hash, &e) : -1;
+	printf("%s\n", rc == 0 ? "ok" : e.reason);
+	block_free(&b);
+	chain_free(&c);
+	lines_close(&r);
+	return rc == 0 ? 0 : 1;
+}
+
 /* version NET HEIGHT VERSION: the header version rule alone */
 static int
 version(char **a)
@@ -239,9 +274,11 @@ main(int argc, char *argv[])
 		return block(argv + 2);
 	if (argc == 4 && strcmp(argv[1], "pow-rule") == 0)
 		return pow_rule(argv + 2);
+	if (argc == 4 && strcmp(argv[1], "genesis-hash") == 0)
+		return genesis_hash(argv + 2);
 	fprintf(stderr, "usage: test-consensus compact|work BITS | merkle FILE |\n"
 	    "       retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME |\n"
 	    "       version NET HEIGHT VERSION | block NET HEIGHT MTP < hex |\n"
-	    "       pow-rule BITS HASH\n");
+	    "       pow-rule BITS HASH | genesis-hash NET HASH < header\n");
 	return 2;
 }
