@@ -85,6 +85,19 @@ test_expect_success 'an unknown key, a missing field and fields out of order are
 	sed "s/^tx transfer:/tx payment:/" tx >variant && refused "unknown transaction kind"
 '
 
+# A junk line of 262139 bytes (skipped by mkblock -k), whose byte 11 is C,
+# then "tx data:y%2" with no newline: the reader's first 256 KiB chunk ends
+# 5 bytes into the last line, so the line is moved to the start of the
+# buffer, where the byte after its 11 is the junk line's C, left over.
+test_expect_success 'an escape cut short at the end of a torn last line is refused, whatever lies after it' '
+	{ printf "tx zzzzzzzzC" && head -c 262126 /dev/zero | tr "\0" z && echo &&
+	  printf "tx data:y%%2"; } >stale &&
+	test "$(wc -c <stale)" = 262150 &&
+	mkblock -c c.blk --coinbase "$A" -k stale >out 2>err &&
+	test_grep "^mkblock: stale:2: bad-syntax: skipped: data: byte 2 is not canonical text " err &&
+	test_grep ! "tx=data:y" out
+'
+
 test_expect_success 'verify names the line and the field of a non-canonical record' '
 	head -n 2 c.blk >bad.blk && sed -n 3p c.blk | sed "s/ version=1 / version=01 /" >>bad.blk &&
 	test_must_fail verify bad.blk 2>err &&
