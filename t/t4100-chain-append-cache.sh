@@ -87,10 +87,10 @@ test_expect_success 'chain-append replaces a key that is not the user'\''s alone
 	balances c.blk >cached && rm c.blk.state && balances c.blk >walked && test_cmp walked cached
 '
 
-# d.blk, maturity 2: blocks 1-4 pay A, block 4 carries A -> B 1 and A -> C 2,
+# d.blk, named d_chain, maturity 2: blocks 1-4 pay A, block 4 carries A -> B 1 and A -> C 2,
 # block 5 pays C: A and C each have one pending coinbase (heights 4 and 5)
 test_expect_success 'setup: a second chain with three accounts and two pending coinbases' '
-	make_genesis d.blk --maturity 2 && add_blocks d.blk a.key 3 &&
+	make_genesis d.blk --maturity 2 --name d_chain && add_blocks d.blk a.key 3 &&
 	mktx -k a.key -c d.blk "$B" 1 >pay && mktx -k a.key -c d.blk -n 1 "$C" 2 >>pay &&
 	add_block d.blk a.key <pay && add_block d.blk "$C" </dev/null &&
 	cp d.blk.state dgood.state && rm d.blk.state && balances d.blk >walked &&
@@ -120,6 +120,13 @@ test_expect_success 'a cache edited with its key is believed (what the next test
 test_expect_success 'a cache of another format version or of another build'\''s layout is not trusted' '
 	dforged bump d.blk.state version && dtrusts_not &&
 	dforged bump d.blk.state layout && dtrusts_not
+'
+
+test_expect_success 'a cache whose chain name is not canonical text (a raw space or comma, a needless escape) is not trusted' '
+	dforged swap d.blk.state d_chain "d chain" && dtrusts_not &&
+	dforged swap d.blk.state d_chain "d,chain" && dtrusts_not &&
+	dforged swap d.blk.state d_chain d%41ain && dtrusts_not &&
+	dforged swap d.blk.state d_chain d%2Cain && dbelieves
 '
 
 test_expect_success 'a cache with a byte after its last record is not trusted' '

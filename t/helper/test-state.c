@@ -23,6 +23,9 @@
  *		magic), layout, lineno (the lines the cache has checked)
  *	test-state rekey CACHE FROM TO KEYFILE
  *		the first occurrence of key FROM becomes TO
+ *	test-state swap CACHE OLD NEW KEYFILE
+ *		the first occurrence of the text OLD becomes NEW, as long
+ *		(the chain's name, say)
  *	test-state extend CACHE KEYFILE
  *		one zero byte more after the last record
  *	test-state cut-name CACHE KEYFILE
@@ -235,6 +238,17 @@ main(int argc, char *argv[])
 			return missing("the key", argv[2]);
 		memcpy(hit, to, 32);
 		rc = 0;
+	} else if (strcmp(argv[1], "swap") == 0 && argc == 6 &&
+	    strlen(argv[3]) == strlen(argv[4]) && strlen(argv[3]) > 0) {
+		size_t k = strlen(argv[3]), i;
+
+		p = slurp(argv[2], &n);
+		for (i = 0; i + k + 32 <= n && memcmp(p + i, argv[3], k) != 0; i++)
+			;
+		if (i + k + 32 > n)
+			return missing("the text", argv[2]);
+		memcpy(p + i, argv[4], k);
+		rc = 0;
 	} else if (strcmp(argv[1], "cut-name") == 0 && argc == 4) {
 		p = slurp(argv[2], &n);
 		rc = cut_name(keyfile, p, &n);
@@ -257,6 +271,7 @@ usage:
 	    "       test-state set CACHE ACCOUNT immature|pending-height|pending-amount VALUE KEYFILE\n"
 	    "       test-state bump CACHE version|layout|lineno KEYFILE\n"
 	    "       test-state rekey CACHE FROM TO KEYFILE\n"
+	    "       test-state swap CACHE OLD NEW KEYFILE\n"
 	    "       test-state extend CACHE KEYFILE\n"
 	    "       test-state cut-name CACHE KEYFILE\n");
 	return 2;
