@@ -53,6 +53,15 @@ test_expect_success 'a leading zero, a sign or a too-wide number is refused' '
 	sed "s/:1000:3:0:/:1000:3:18446744073709551616:/" tx >variant && refused "transfer nonce"
 '
 
+test_expect_success 'a number with the byte after 9 or before 0 in it is refused' '
+	sed -n 2p c.blk >line &&
+	sed "s/ version=1 / version=1: /" line >variant && refused "version" &&
+	sed "s/ version=1 / version=:1 /" line >variant && refused "version" &&
+	sed "s/ version=1 / version=1\/ /" line >variant && refused "version" &&
+	sed "s/ time=\([0-9]*\) / time=\1: /" line >variant && refused "time" &&
+	sed "s/^block height=1 /block height=: /" line >variant && refused "height"
+'
+
 test_expect_success 'a needless escape, or a lower-case one, is refused' '
 	sed "s/rent%3A/rent%3a/" tx >variant && refused "transfer memo" &&
 	sed "s/rent%3A/r%65nt%3A/" tx >variant && refused "transfer memo" &&

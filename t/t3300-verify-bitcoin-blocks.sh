@@ -49,6 +49,17 @@ test_expect_success 'block 413567: prove finds each of its published txids at it
 	test_cmp expect got
 '
 
+test_expect_success 'CVE-2012-2459: a repeated pair is found in the first place of a level too, on the first level and the third' '
+	a=$(repeat aa 32) b=$(repeat bb 32) c=$(repeat cc 32) &&
+	for ids in "$a $a" "$a $b $a $b" "$c $c $a $b" "$a $b $c $c" "$a $b $c $a $a $b $c $a"; do
+		printf "%s\n" $ids >ids && test_expect_code 1 prove --txids ids 2>err &&
+		test_grep "^prove: bad-txns-duplicate: repeated txids leave the merkle root as it was (CVE-2012-2459)\$" err ||
+		return 1
+	done &&
+	printf "%s\n" "$c" "$a" "$b" "$a" "$b" >ids && test_expect_code 1 prove --txids ids 2>err &&
+	test_grep "^prove: bad-txns-duplicate: two txids are equal\$" err
+'
+
 test_expect_success 'a header file may hold whole blocks among raw headers' '
 	{ cat "$D/genesis-block.hex" && sed 1d "$D/mainnet-headers-0-4100.hex"; } >mixed.hex &&
 	verify --chain bitcoin mixed.hex >out &&
