@@ -44,6 +44,13 @@ test_expect_success 'retarget: zero and negative timespans take the 1/4 clamp' '
 	retarget_is 1c0168fd 1c05a3f4 -1000000000
 '
 
+test_expect_success 'retarget: a target that the 1/4 clamp rounds down to zero encodes as 00000000 (GetCompact(0))' '
+	retarget_is 00000000 01010000 302400 &&
+	retarget_is 00000000 01030000 302400 &&
+	retarget_is 01010000 01040000 302400 &&
+	retarget_is 01040000 01010000 4838400
+'
+
 test_expect_success 'retarget: capped at powlimit, also when the product is wider than 256 bits' '
 	retarget_is 1d00ffff 1d00ffff 4838400 &&
 	echo 207fffff >expect &&
@@ -105,6 +112,15 @@ test_expect_success 'work: 2^256 / (target + 1), as Bitcoin Core GetBlockProof' 
 	1000000000000000000000000000000000000000000000000000000000000 1766847064778384329583297500742918515827483896875618958121606201292619776
 	EOT
 	test_cmp expect actual
+'
+
+test_expect_success 'u256 subtraction (chain work differences) borrows through limbs that are equal' '
+	for v in "100000000000000000000000000000005 a fffffffffffffffffffffffffffffffb" \
+	    "1000000000000000000000000000000000000000000000000 1 ffffffffffffffffffffffffffffffffffffffffffffffff" \
+	    "10000000000000000ffffffffffffffff0000000000000000 1 10000000000000000fffffffffffffffeffffffffffffffff" \
+	    "0 1 ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "5 5 0"; do
+		set -- $v && test "$(test-consensus sub $1 $2)" = $3 || return 1
+	done
 '
 
 # reseal_mine IN OUT: recompute merkle and hash of an edited block, then mine it

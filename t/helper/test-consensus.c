@@ -206,6 +206,21 @@ genesis_hash(char **a)
 	return rc == 0 ? 0 : 1;
 }
 
+/* sub A B: A - B modulo 2^256 (hex without leading zeros), the arithmetic of chain work differences */
+static int
+sub(char **a)
+{
+	char hex[65];
+	u256 x, y;
+
+	if (u256_parse_hex(&x, a[0], strlen(a[0])) != 0 || u256_parse_hex(&y, a[1], strlen(a[1])) != 0)
+		return 2;
+	u256_sub(&x, &x, &y);
+	u256_hex(hex, &x);
+	printf("%s\n", hex);
+	return 0;
+}
+
 /* version NET HEIGHT VERSION: the header version rule alone */
 static int
 version(char **a)
@@ -276,9 +291,11 @@ main(int argc, char *argv[])
 		return pow_rule(argv + 2);
 	if (argc == 4 && strcmp(argv[1], "genesis-hash") == 0)
 		return genesis_hash(argv + 2);
+	if (argc == 4 && strcmp(argv[1], "sub") == 0)
+		return sub(argv + 2);
 	fprintf(stderr, "usage: test-consensus compact|work BITS | merkle FILE |\n"
 	    "       retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME |\n"
 	    "       version NET HEIGHT VERSION | block NET HEIGHT MTP < hex |\n"
-	    "       pow-rule BITS HASH | genesis-hash NET HASH < header\n");
+	    "       pow-rule BITS HASH | genesis-hash NET HASH < header | sub A B\n");
 	return 2;
 }
