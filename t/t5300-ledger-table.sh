@@ -97,7 +97,7 @@ test_expect_success 'the coinbase queue grows after it wrapped: every pending co
 	i=0 && while [ $i -lt 65 ]; do
 		echo "get $(k 2 $i)" && i=$((i + 1)) || return 1
 	done >>cmds &&
-	test-ledger 100 <cmds >out &&
+	timeout 20 test-ledger 100 <cmds >out &&
 	i=0 && while [ $i -lt 10 ]; do
 		echo "$(k 1 $i) balance=$((i + 1)) immature=0 nonce=0" && i=$((i + 1)) || return 1
 	done >expect &&
