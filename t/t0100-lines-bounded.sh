@@ -98,6 +98,46 @@ test_expect_success 'corrupt or cut gzip data is invalid data (exit 1, bad-gzip)
 	test_must_be_empty out && test_grep "^mkblock: dcut.gz:[0-9]*: bad-gzip: " err
 '
 
+test_expect_success 'a chain file whose last line has no newline is truncated, one byte of it too' '
+	cp c.blk t.blk && printf x >>t.blk && test_expect_code 1 verify t.blk 2>err &&
+	echo "verify: t.blk:4: truncated: height 3: last line has no newline (an interrupted write?)" >expect &&
+	test_cmp expect err &&
+	cp c.blk t.blk && printf "block height=3 ha" >>t.blk && test_expect_code 1 verify t.blk 2>err &&
+	test_cmp expect err &&
+	test_expect_code 1 balances t.blk 2>err &&
+	test_grep "^balances: truncated: .t.blk.: its last line has no newline" err
+'
+
+test_expect_success 'a last line without a newline: maxblock - 1 bytes are truncated, maxblock bytes too long' '
+	cp c.blk t.blk && printf "%04999d" 0 >>t.blk && test_expect_code 1 verify t.blk 2>err &&
+	test_grep "^verify: t.blk:4: truncated: height 3: " err &&
+	cp c.blk t.blk && printf "%05000d" 0 >>t.blk && test_expect_code 1 verify t.blk 2>err &&
+	test_grep "^verify: t.blk:4: bad-blk-length: height 3: line longer than 5000 bytes\$" err &&
+	printf "%05000d\n" 0 >>t.blk && test_expect_code 1 verify t.blk 2>err &&
+	test_grep "^verify: t.blk:4: bad-blk-length: height 3: line longer than 5000 bytes\$" err
+'
+
+test_expect_success 'typed input: a last line of one byte without a newline is a line' '
+	printf x >one && mkblock -c c.blk --coinbase "$A" -d one >out &&
+	test_grep " tx=data:x\$" out &&
+	printf "x\ny" >two && mkblock -c c.blk --coinbase "$A" -d two >out &&
+	test_grep " tx=data:x tx=data:y\$" out
+'
+
+test_expect_success 'a plain file that starts with gzip'\''s first magic byte only is read as text' '
+	printf "\037abc\n" >m && test_expect_code 1 verify m 2>err &&
+	echo "verify: m:1: bad-syntax: height 0: record: not a block line" >expect && test_cmp expect err &&
+	{ printf "\037" && cat c.blk; } >m && test_expect_code 1 verify m 2>err && test_cmp expect err
+'
+
+test_expect_success 'gzip: a second member cut in its header is cut short; two whole members are one stream' '
+	gzip -c c.blk >c.gz && head -c 5 c.gz >part && cat c.gz part >cut.gz &&
+	test_expect_code 1 verify cut.gz 2>err &&
+	test_grep "^verify: cut.gz:4: bad-gzip: height 3: corrupt gzip data (cut short)\$" err &&
+	head -n 2 c.blk | gzip -c >one.gz && tail -n +3 c.blk | gzip -c >two.gz &&
+	cat one.gz two.gz >both.gz && verify both.gz >out && verify c.blk >expect && test_cmp expect out
+'
+
 test_expect_success 'a last tx line without a newline ends mkblock -k (it used to loop for ever)' '
 	printf "tx data:x" >part &&
 	(ulimit -f 64 && timeout 60 mkblock -k -c c.blk --coinbase "$A" part >out 2>err) &&

@@ -44,6 +44,13 @@ test_expect_success 'retarget: zero and negative timespans take the 1/4 clamp' '
 	retarget_is 1c0168fd 1c05a3f4 -1000000000
 '
 
+test_expect_success 'retarget: a target that the 1/4 clamp rounds down to zero encodes as 00000000 (GetCompact(0))' '
+	retarget_is 00000000 01010000 302400 &&
+	retarget_is 00000000 01030000 302400 &&
+	retarget_is 01010000 01040000 302400 &&
+	retarget_is 01040000 01010000 4838400
+'
+
 test_expect_success 'retarget: capped at powlimit, also when the product is wider than 256 bits' '
 	retarget_is 1d00ffff 1d00ffff 4838400 &&
 	echo 207fffff >expect &&
@@ -107,6 +114,15 @@ test_expect_success 'work: 2^256 / (target + 1), as Bitcoin Core GetBlockProof' 
 	test_cmp expect actual
 '
 
+test_expect_success 'u256 subtraction (chain work differences) borrows through limbs that are equal' '
+	for v in "100000000000000000000000000000005 a fffffffffffffffffffffffffffffffb" \
+	    "1000000000000000000000000000000000000000000000000 1 ffffffffffffffffffffffffffffffffffffffffffffffff" \
+	    "10000000000000000ffffffffffffffff0000000000000000 1 10000000000000000fffffffffffffffeffffffffffffffff" \
+	    "0 1 ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff" "5 5 0"; do
+		set -- $v && test "$(test-consensus sub $1 $2)" = $3 || return 1
+	done
+'
+
 # reseal_mine IN OUT: recompute merkle and hash of an edited block, then mine it
 reseal_mine() {
 	test-reseal <"$1" >"$1.r" && mine -q -j1 <"$1.r" >"$2"
@@ -120,6 +136,22 @@ test_expect_success 'powlimit: bits equal to powlimit are accepted, one above ar
 	reseal_mine g2.u g2.blk &&
 	test_must_fail verify g2.blk 2>err &&
 	test_grep "g2.blk:1: bad-diffbits: height 0: bits 1f010000 are easier than powlimit 1f00ffff" err
+'
+
+# pow_is WANT BITS HASH: the proof-of-work rule alone, for a hash no mined header would have
+pow_is() {
+	echo "$1" >expect && test_expect_code "$([ "$1" = ok ] && echo 0 || echo 1)" \
+	    test-consensus pow-rule "$2" "$3" >actual && test_cmp expect actual
+}
+
+test_expect_success 'proof of work: a hash equal to the target meets it, one above is high-hash' '
+	z52=0000000000000000000000000000000000000000000000000000 &&
+	pow_is ok 1d00ffff 00000000ffff$z52 &&
+	pow_is high-hash 1d00ffff 00000000ffff${z52%0}1 &&
+	pow_is ok 1d00ffff 00000000fffeffffffffffffffffffffffffffffffffffffffffffffffffffff &&
+	pow_is high-hash 1d00ffff 0000000100000000000000000000000000000000000000000000000000000000 &&
+	pow_is ok 207fffff 7fffff0000000000000000000000000000000000000000000000000000000000 &&
+	pow_is high-hash 207fffff 7fffff0000000000000000000000000000000000000000000000000000000001
 '
 
 test_expect_success 'median time past: exactly the 11 blocks before (an old late time drops out)' '
@@ -188,6 +220,83 @@ test_expect_success 'fees: a block whose fees sum to exactly UINT64_MAX is accep
 	test_grep "bad.blk:4: bad-txns-overflow: height 3: the block.s fees overflow u64" err
 '
 
+# pay_block CHAIN HEIGHT ACCOUNT AMOUNT OUT: the next block, its coinbase paying AMOUNT to ACCOUNT
+pay_block() {
+	mkblock -c "$1" --coinbase "$3" </dev/null >pb.u &&
+	sed "s/ tx=coinbase:$2:$3:[0-9]*:/ tx=coinbase:$2:$3:$4:/" pb.u >pb.e &&
+	test_grep " tx=coinbase:$2:$3:$4:" pb.e &&
+	reseal_mine pb.e "$5"
+}
+
+# tx_block CHAIN TXFILE OUT: the next block carrying the tx line in TXFILE, as mkblock would not write it
+tx_block() {
+	mkblock -c "$1" --coinbase "$C" </dev/null >tb.u &&
+	sed "s/\$/ tx=$(sed "s/^tx //" "$2")/" tb.u >tb.e && reseal_mine tb.e "$3"
+}
+
+# u.blk at height 3, maturity 2: A can spend UINT64_MAX; B can spend
+# UINT64_MAX - 10 and has 5 immature (B's balance is 5 short of UINT64_MAX)
+test_expect_success 'setup: accounts whose balances are near UINT64_MAX' '
+	make_genesis u.blk --subsidy 18446744073709551615 --halving 0 --maturity 2 &&
+	pay_block u.blk 1 "$B" 18446744073709551605 u1 && chain-append -q u.blk <u1 &&
+	add_block u.blk "$A" </dev/null &&
+	pay_block u.blk 3 "$B" 5 u3 && chain-append -q u.blk <u3 &&
+	cat >expect <<-EOF &&
+	account=$A spendable=18446744073709551615 immature=0 nonce=0
+	account=$B spendable=18446744073709551605 immature=5 nonce=0
+	EOF
+	balances u.blk >actual && test_cmp expect actual
+'
+
+test_expect_success 'a transfer may fill a balance, immature included, to exactly UINT64_MAX; one more overflows' '
+	mktx -k a.key -c u.blk -f 0 "$B" 5 >t5 && mktx -k a.key -c u.blk -f 0 "$B" 6 >t6 &&
+	mkblock -c u.blk --coinbase "$C" <t5 >ok.u && mine -q -j1 <ok.u >ok &&
+	cp u.blk ok.blk && cat ok >>ok.blk && verify ok.blk &&
+	balances -a "$B" ok.blk >bal && test_grep "spendable=18446744073709551615 immature=0 " bal &&
+	test_must_fail mkblock -c u.blk --coinbase "$C" <t6 >out 2>err &&
+	test_grep "^mkblock: -:1: bad-txns-overflow: recipient.s balance would overflow u64" err &&
+	tx_block u.blk t6 over && cp u.blk bad.blk && cat over >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad.blk:5: bad-txns-overflow: height 4: tx 1: recipient.s balance would overflow u64" err
+'
+
+test_expect_success 'a coinbase may fill a balance, immature included, to exactly UINT64_MAX; one more overflows' '
+	pay_block u.blk 4 "$B" 5 c5 && cp u.blk ok.blk && cat c5 >>ok.blk && verify ok.blk &&
+	pay_block u.blk 4 "$B" 6 c6 && cp u.blk bad.blk && cat c6 >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad.blk:5: bad-cb-overflow: height 4: coinbase would overflow the recipient.s u64 balance" err
+'
+
+test_expect_success 'a transfer to oneself moves nothing: no overflow, even with a full balance' '
+	mktx -k a.key -c u.blk -f 1 "$A" 100 >self &&
+	mkblock -c u.blk --coinbase "$C" <self >s.u && mine -q -j1 <s.u >s &&
+	cp u.blk ok.blk && cat s >>ok.blk && verify ok.blk &&
+	balances -a "$A" ok.blk >bal &&
+	test_grep "spendable=18446744073709551614 immature=0 nonce=1" bal
+'
+
+test_expect_success 'spending up to spendable + immature is a premature spend of a coinbase; past it, a balance too low' '
+	mktx -k b.key -c u.blk -f 3 "$C" 18446744073709551607 >prem &&
+	mktx -k b.key -c u.blk -f 4 "$C" 18446744073709551607 >over &&
+	test_must_fail mkblock -c u.blk --coinbase "$C" <prem >out 2>err &&
+	test_grep "^mkblock: -:1: bad-txns-premature-spend-of-coinbase: " err &&
+	test_must_fail mkblock -c u.blk --coinbase "$C" <over >out 2>err &&
+	test_grep "^mkblock: -:1: bad-txns-balance: spendable balance 18446744073709551605 < amount + fee 18446744073709551611" err &&
+	tx_block u.blk over o && cp u.blk bad.blk && cat o >>bad.blk &&
+	test_must_fail verify bad.blk 2>err &&
+	test_grep "bad.blk:5: bad-txns-balance: height 4: tx 1: " err
+'
+
+test_expect_success 'a coinbase of 0 makes no account; a coinbase of 1 pays 1' '
+	pay_block u.blk 4 "$C" 0 z0 && cp u.blk z.blk && chain-append -q z.blk <z0 &&
+	balances z.blk >all && test_grep ! "$C" all && test_line_count = 2 all &&
+	pay_block z.blk 5 "$C" 1 z1 && chain-append -q z.blk <z1 &&
+	pay_block z.blk 6 "$A" 0 z2 && chain-append -q z.blk <z2 && verify z.blk &&
+	echo "account=$C spendable=1 immature=0 nonce=0" >expect &&
+	balances -a "$C" z.blk >bal && test_cmp expect bal &&
+	rm z.blk.state && balances -a "$C" z.blk >bal && test_cmp expect bal
+'
+
 test_expect_success 'maxblock: a line of exactly maxblock bytes is accepted, one more is refused' '
 	make_genesis m.blk --maxblock 600 &&
 	n=100 && i=0 &&
@@ -230,6 +339,17 @@ test_expect_success 'verify --chain bitcoin refuses a genesis that is not Bitcoi
 	test_must_fail verify --chain bitcoin test3 2>err &&
 	test_grep "test3:1: bad-genesis: height 0: not the genesis block 000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f of " err &&
 	verify --chain bitcoin main
+'
+
+test_expect_success 'the genesis hash is compared whole: one that differs only in its top or its lowest byte is not it' '
+	head -n 1 "$TEST_DIRECTORY/t3000/mainnet-headers-0-4100.hex" >main &&
+	g=000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f &&
+	test "$(test-consensus genesis-hash bitcoin $g <main)" = ok &&
+	for h in 000000000018d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f \
+	    000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26e; do
+		test_expect_code 1 test-consensus genesis-hash bitcoin $h <main >out &&
+		echo bad-genesis >expect && test_cmp expect out || return 1
+	done
 '
 
 test_expect_success 'text: every byte that must be escaped is refused raw and accepted as %XX' '

@@ -53,6 +53,15 @@ test_expect_success 'a leading zero, a sign or a too-wide number is refused' '
 	sed "s/:1000:3:0:/:1000:3:18446744073709551616:/" tx >variant && refused "transfer nonce"
 '
 
+test_expect_success 'a number with the byte after 9 or before 0 in it is refused' '
+	sed -n 2p c.blk >line &&
+	sed "s/ version=1 / version=1: /" line >variant && refused "version" &&
+	sed "s/ version=1 / version=:1 /" line >variant && refused "version" &&
+	sed "s/ version=1 / version=1\/ /" line >variant && refused "version" &&
+	sed "s/ time=\([0-9]*\) / time=\1: /" line >variant && refused "time" &&
+	sed "s/^block height=1 /block height=: /" line >variant && refused "height"
+'
+
 test_expect_success 'a needless escape, or a lower-case one, is refused' '
 	sed "s/rent%3A/rent%3a/" tx >variant && refused "transfer memo" &&
 	sed "s/rent%3A/r%65nt%3A/" tx >variant && refused "transfer memo" &&
@@ -83,6 +92,19 @@ test_expect_success 'an unknown key, a missing field and fields out of order are
 	head -n 1 c.blk | sed "s/,halving=210000//" >variant && refused "halving" &&
 	sed "s/:1000:3:0:/:1000:3:/" tx >variant && test_expect_code 1 test-record variant >out &&
 	sed "s/^tx transfer:/tx payment:/" tx >variant && refused "unknown transaction kind"
+'
+
+# A junk line of 262139 bytes (skipped by mkblock -k), whose byte 11 is C,
+# then "tx data:y%2" with no newline: the reader's first 256 KiB chunk ends
+# 5 bytes into the last line, so the line is moved to the start of the
+# buffer, where the byte after its 11 is the junk line's C, left over.
+test_expect_success 'an escape cut short at the end of a torn last line is refused, whatever lies after it' '
+	{ printf "tx zzzzzzzzC" && head -c 262126 /dev/zero | tr "\0" z && echo &&
+	  printf "tx data:y%%2"; } >stale &&
+	test "$(wc -c <stale)" = 262150 &&
+	mkblock -c c.blk --coinbase "$A" -k stale >out 2>err &&
+	test_grep "^mkblock: stale:2: bad-syntax: skipped: data: byte 2 is not canonical text " err &&
+	test_grep ! "tx=data:y" out
 '
 
 test_expect_success 'verify names the line and the field of a non-canonical record' '

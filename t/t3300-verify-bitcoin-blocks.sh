@@ -49,6 +49,17 @@ test_expect_success 'block 413567: prove finds each of its published txids at it
 	test_cmp expect got
 '
 
+test_expect_success 'CVE-2012-2459: a repeated pair is found in the first place of a level too, on the first level and the third' '
+	a=$(repeat aa 32) b=$(repeat bb 32) c=$(repeat cc 32) &&
+	for ids in "$a $a" "$a $b $a $b" "$c $c $a $b" "$a $b $c $c" "$a $b $c $a $a $b $c $a"; do
+		printf "%s\n" $ids >ids && test_expect_code 1 prove --txids ids 2>err &&
+		test_grep "^prove: bad-txns-duplicate: repeated txids leave the merkle root as it was (CVE-2012-2459)\$" err ||
+		return 1
+	done &&
+	printf "%s\n" "$c" "$a" "$b" "$a" "$b" >ids && test_expect_code 1 prove --txids ids 2>err &&
+	test_grep "^prove: bad-txns-duplicate: two txids are equal\$" err
+'
+
 test_expect_success 'a header file may hold whole blocks among raw headers' '
 	{ cat "$D/genesis-block.hex" && sed 1d "$D/mainnet-headers-0-4100.hex"; } >mixed.hex &&
 	verify --chain bitcoin mixed.hex >out &&
@@ -211,6 +222,17 @@ test_expect_success 'header versions obsolete at the height (bad-version)' '
 	rejects bad-version blk --chain regtest --from 2000 &&
 	{ cb 02d007; } | at2000 -v 4 &&
 	verify -q --chain regtest --from 2000 blk
+'
+
+test_expect_success 'a slice may reach the last u32 height 4294967295; no block follows it' '
+	cb 05feffffff00 | test-btcblock >top1 &&
+	cb 05ffffffff00 | test-btcblock -p "$(header_hash "$(cat top1)")" -t 1296689203 >top2 &&
+	cb 050000000001 | test-btcblock -p "$(header_hash "$(cat top2)")" -t 1296689204 >top3 &&
+	cat top1 top2 >top.hex && verify --chain regtest --from 4294967294 top.hex >out &&
+	test_grep "^ok height=4294967295 hash=$(header_hash "$(cat top2)") " out &&
+	cat top1 top2 top3 >over.hex &&
+	test_expect_code 1 verify --chain regtest --from 4294967294 over.hex 2>err &&
+	test_grep "^verify: over.hex:3: bad-height: .*the chain is at the last u32 height" err
 '
 
 test_expect_success 'mainnet: the header version rules start at their heights (BIP34, BIP66, BIP65)' '

@@ -56,6 +56,15 @@ test_expect_success 'an unfinished last line (a crash mid-write) is cut away' '
 	test_line_count = 2 ack && verify p.blk >out && test_grep "^ok height=3 " out
 '
 
+test_expect_success 'a torn tail is cut even when the line offered is refused' '
+	cp genesis q.blk && head -n 1 blocks >>q.blk && cp q.blk whole &&
+	sed -n 2p blocks | head -c 100 >>q.blk &&
+	head -n 1 blocks >b1 && test_expect_code 4 chain-append q.blk <b1 2>err &&
+	test_grep "cut 100 bytes of an unfinished last line" err &&
+	test_grep "^chain-append: -:1: duplicate: height 1: " err &&
+	test_cmp whole q.blk && verify q.blk
+'
+
 test_expect_success 'a gzip chain is read but never appended to' '
 	gzip -c c.blk >c.blk.gz && verify c.blk.gz >gz && verify c.blk >plain && test_cmp plain gz &&
 	sed -n 6p blocks >b6 && cp c.blk.gz before.gz &&
@@ -164,6 +173,16 @@ test_expect_success 'kill -9 in the middle of a group: what was acknowledged is 
 	test_cmp g.src g.blk && verify g.blk
 '
 
+test_expect_success 'acknowledgements that cannot be written stop chain-append after their group' '
+	test-mkchain 10010 >big.src && head -n 1 big.src >big.blk && tail -n +2 big.src >big.rest &&
+	test_expect_code 3 chain-append big.blk <big.rest >/dev/full 2>err &&
+	test_grep "^chain-append: standard output: No space left on device\$" err &&
+	test_line_count = 1 err && test_line_count = 10001 big.blk &&
+	head -n 10001 big.src >expect && test_cmp expect big.blk &&
+	tail -n +10001 big.rest | chain-append big.blk >ack && test_line_count = 10 ack &&
+	test_cmp big.src big.blk
+'
+
 test_expect_success 'two writers at once never interleave lines' '
 	cp genesis w.blk &&
 	writer() {
@@ -189,6 +208,21 @@ test_expect_success FLOCK 'a writer waits for the lock another holds (flock), th
 	) &&
 	echo 1 >expect && test_cmp expect during &&
 	test_line_count = 2 l.blk && head -n 2 src.blk >expect && test_cmp expect l.blk
+'
+
+test -d /proc/self/fd && test_set_prereq PROCFD
+
+test_expect_success FLOCK,PROCFD 'a chain file replaced while a writer waited for its lock: the writer appends to the new one' '
+	cp genesis r.blk && cp genesis r.new && head -n 1 blocks >b1 &&
+	(
+		exec 9<r.blk && flock -x 9 &&
+		{ chain-append -q r.blk <b1 & } && pid=$! &&
+		test_wait_until 10 "ls -l /proc/$pid/fd | grep -q \"/r.blk\\\$\"" &&
+		mv r.new r.blk && flock -u 9 && wait $pid &&
+		cat <&9 >old
+	) &&
+	test_cmp genesis old &&
+	head -n 2 src.blk >expect && test_cmp expect r.blk
 '
 
 test_expect_success 'usage' '

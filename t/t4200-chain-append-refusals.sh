@@ -53,6 +53,9 @@ test_expect_success 'an empty chain file takes a genesis; any other block is exi
 	: >e.blk && test_expect_code 4 chain-append e.blk <b5 2>err &&
 	test_grep "^chain-append: -:1: bad-prevblk: height 0: '\''e.blk'\'' is empty: its first block must be a genesis" err &&
 	test_must_be_empty e.blk &&
+	sed -n 2p c.blk >b1 && test_expect_code 4 chain-append e.blk <b1 2>err &&
+	test_grep "^chain-append: -:1: bad-prevblk: height 0: '\''e.blk'\'' is empty: its first block must be a genesis" err &&
+	test_must_be_empty e.blk &&
 	test_expect_code 4 chain-append none.blk <b5 2>err && test_grep "does not exist" err &&
 	chain-append -q e.blk <g && test_cmp g e.blk
 '

@@ -71,6 +71,26 @@ test_expect_success 'non-canonical encodings (y >= p) are refused as key and as 
 	test-ed25519 key "$A" && test-ed25519 key "$B" && test-ed25519 key "$C"
 '
 
+test_expect_success 'each small-order key, with R of full order that plain libcrypto accepts: strict verify refuses the key' '
+	while read -r k; do
+		test-ed25519 forge-full "$k" "any message" >f && sig=$(sed -n 1p f) && suf=$(sed -n 2p f) &&
+		r=$(echo "$sig" | cut -c1-64) && test "$(test-ed25519 key "$r")" = ok &&
+		test "$(test-ed25519 plain "$k" "any message$suf" "$sig")" = ok &&
+		test_expect_code 1 test-ed25519 verify "$k" "any message$suf" "$sig" >out || return 1
+	done <"$SO"
+'
+
+test_expect_success 'encodings just below p, and x = 0 with a sign bit, are told apart exactly' '
+	f29=ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff &&
+	for k in "edfe${f29}7f" "edfe${f29}ff" "ff00${f29}7f" "ecfe${f29}ff" "ec${f29}fe7f" \
+	    "ec${f29}feff" "0100000000000000000000000000000000000000000000000000000000000081"; do
+		test "$(test-ed25519 key "$k")" = ok || return 1
+	done &&
+	for k in "ec${f29}ff7f" "ec${f29}ffff" "$ID" "${ID%00}80"; do
+		test_expect_code 1 test-ed25519 key "$k" >out || return 1
+	done
+'
+
 test_expect_success 'S = L and S = L + 1 are refused (S = 0 and S = 1 are the same signatures reduced)' '
 	test "$(test-ed25519 plain "$ID" "m" "$ID$ZERO32")" = ok &&
 	test_expect_code 1 test-ed25519 verify "$ID" "m" "$ID$L" >out &&
@@ -79,6 +99,13 @@ test_expect_success 'S = L and S = L + 1 are refused (S = 0 and S = 1 are the sa
 	sec=$(secret_of a.key) && sig=$(test-ed25519 sign "$sec" m) &&
 	test-ed25519 verify "$A" m "$sig" &&
 	test_expect_code 1 test-ed25519 verify "$A" m "$(test-consensus sig-add-l "$sig")" >out
+'
+
+test_expect_success 'plain libcrypto refuses S = L and S = L + 1 too (strict verify need not be alone in this)' '
+	test_expect_code 1 test-ed25519 plain "$ID" "m" "$ID$L" >out &&
+	test_expect_code 1 test-ed25519 plain "$ID" "m" "$BASE$L1" >out &&
+	sec=$(secret_of a.key) && sig=$(test-ed25519 sign "$sec" m) &&
+	test_expect_code 1 test-ed25519 plain "$A" m "$(test-consensus sig-add-l "$sig")" >out
 '
 
 # fund ACCOUNT: the next block, its coinbase paid to ACCOUNT (as mkblock
@@ -129,6 +156,23 @@ test_expect_success 'a forged transfer from each: mkblock, verify and chain-appe
 	done <"$SO"
 '
 
+test_expect_success 'a forged transfer with R of full order from each: mkblock and verify refuse it (bad-txns-sig)' '
+	id=$(cat id) &&
+	while read -r k; do
+		unsigned="transfer:$k:$B:1000:0:0:m" &&
+		test-ed25519 forge-full "$k" "$id:$unsigned" >f && sig=$(sed -n 1p f) && suf=$(sed -n 2p f) &&
+		test "$(test-ed25519 plain "$k" "$id:$unsigned$suf" "$sig")" = ok &&
+		echo "tx $unsigned$suf:$sig" >tx &&
+		test_expect_code 1 mkblock -c c.blk --coinbase "$C" <tx 2>err &&
+		test_grep "^mkblock: -:1: bad-txns-sig: " err &&
+		mkblock -c c.blk --coinbase "$C" </dev/null >n.u &&
+		sed "s/\$/ tx=$(sed "s/^tx //" tx)/" n.u | test-reseal >n.r && mine -q -j1 <n.r >n.m &&
+		cp c.blk v.blk && cat n.m >>v.blk &&
+		test_expect_code 1 verify v.blk 2>err &&
+		test_grep "^verify: v.blk:11: bad-txns-sig: height 10: tx 1: " err || return 1
+	done <"$SO"
+'
+
 test_expect_success 'a second signature of a real transfer (R = identity) is refused; the honest one is not' '
 	sec=$(secret_of a.key) && id=$(cat id) &&
 	mktx -k a.key -c c.blk "$B" 10 >honest &&
@@ -158,6 +202,19 @@ test_expect_success 'mktx refuses to pay to a small-order or non-canonical accou
 		test_must_be_empty out && test_grep "^mkblock: bad-account: " err || return 1
 	done <weak &&
 	mktx -k a.key -c c.blk "$B" 5 >out && test_line_count = 1 out
+'
+
+test_expect_success 'mktx says which: not canonical (y >= p, or x = 0 with a sign bit), or of small order' '
+	f30=ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff &&
+	{ cat nc && echo "${ID%00}80" && echo "ec${f30}ff"; } >noncanon &&
+	while read -r k; do
+		test_expect_code 1 mktx -k a.key -c c.blk "$k" 5 2>err &&
+		test_grep "^mktx: bad-account: .$k. is not a canonical key " err || return 1
+	done <noncanon &&
+	while read -r k; do
+		test_expect_code 1 mktx -k a.key -c c.blk "$k" 5 2>err &&
+		test_grep "^mktx: bad-account: .$k. is a point of small order: " err || return 1
+	done <"$SO"
 '
 
 test_expect_success 'a key file whose account is a small-order point is refused' '

@@ -4,10 +4,11 @@ test_description='peer-listen: hostile peers lose their connection (and are bann
 . ./test-lib.sh
 . "$TEST_DIRECTORY/lib-peer.sh"
 
-# hostile DIR: a raw TCP client (test-netcat) that says hello with port P
+# hello_line PORT NONCE [WORK]: the hello of a raw TCP client (test-netcat)
+# that says it listens on PORT, with work WORK (0)
 hello_line() {
-	printf "hello chain=%s height=0 work=0 port=%s nonce=00000000000000%02d agent=hostile\n" \
-		"$(head -n 1 base.blk | sed "s/.* hash=\([0-9a-f]*\) .*/\1/")" "$1" "$2"
+	printf "hello chain=%s height=0 work=%s port=%s nonce=00000000000000%02d agent=hostile\n" \
+		"$(head -n 1 base.blk | sed "s/.* hash=\([0-9a-f]*\) .*/\1/")" "${3:-0}" "$1" "$2"
 }
 
 test_expect_success 'setup' '
@@ -44,6 +45,14 @@ test_expect_success 'an over-long line ends the connection before it is buffered
 	{ hello_line 4445 3 && head -c 2000000 /dev/zero | tr "\\0" x; } >long.in &&
 	test-netcat "$(node_addr a)" <long.in >/dev/null &&
 	test_wait_until 10 "grep -q \"ban 127.0.0.1:4445 .*line-too-long\" a/log"
+'
+
+test_expect_success 'a hello whose work is not canonical hex (a leading zero) bans the peer' '
+	test_when_finished "node_stop a" &&
+	node_start a && n=$(grep -c "s: bad-hello\$" a/log || :) &&
+	hello_line 4448 6 0a >lead.in &&
+	test-netcat "$(node_addr a)" <lead.in >lead.out &&
+	test_wait_until 10 "[ \$(grep -c \"^peer-listen: ban 127.0.0.1:[0-9]* for [0-9]* s: bad-hello\\\$\" a/log) -gt $n ]"
 '
 
 test_expect_success 'random bytes end the connection' '

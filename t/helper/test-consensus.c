@@ -1,10 +1,11 @@
-/* test-consensus: compact bits, work, retarget and merkle roots from the command line */
+/* test-consensus: compact bits, work, retarget, merkle roots and single rules from the command line */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btc.h"
 #include "chain.h"
+#include "cmdutil.h"
 #include "lines.h"
 #include "merkle.h"
 #include "u256.h"
@@ -139,6 +140,87 @@ pow_ok(const char *hex)
 	return 0;
 }
 
+/*
+ * pow-rule BITS HASH: chain_check_header's proof-of-work rule alone, for a
+ * HASH (64 hex digits, as verify prints it) that no header need have:
+ * "ok", or the reason (powlimit 207fffff)
+ */
+static int
+pow_rule(char **a)
+{
+	struct chain_opts o = { .now = 0 };
+	unsigned char hash[32];
+	struct chain c;
+	struct block b;
+	struct bu_err e;
+	u256 t;
+	int rc;
+
+	if (bu_unhex_rev(a[1], strlen(a[1]), hash) != 0)
+		return 2;
+	chain_init(&c, &o);
+	c.p.powlimit = 0x207fffff;
+	if (compact_decode(c.p.powlimit, &c.powlimit) != 0)
+		return 3;
+	block_init(&b);
+	b.h.bits = hex32(a[0]);
+	memcpy(b.hash, hash, 32);
+	rc = chain_check_header(&c, NULL, &b, hash, &t, &e);
+	printf("%s\n", rc == 0 ? "ok" : e.reason);
+	block_free(&b);
+	chain_free(&c);
+	return rc == 0 ? 0 : 1;
+}
+
+/*
+ * genesis-hash NET HASH < header: the first block of `verify --chain NET`,
+ * a raw header, taken to have the hash HASH (which no header need have):
+ * "ok", or the reason
+ */
+static int
+genesis_hash(char **a)
+{
+	struct chain_opts o = { 0 };
+	unsigned char hash[32];
+	const char *line;
+	struct lines r;
+	struct chain c;
+	struct block b;
+	struct bu_err e;
+	size_t len;
+	int rc;
+
+	if (bu_unhex_rev(a[1], strlen(a[1]), hash) != 0)
+		return 2;
+	chain_net_or_exit(&o, a[0]);
+	o.now = now_or_exit();
+	if (lines_open(&r, "-", 1024, &e) != 0 || lines_next(&r, &line, &len, &e) <= 0)
+		return 2;
+	chain_init(&c, &o);
+	block_init(&b);
+	rc = block_parse(&b, line, len, 1, &e) == 0 ? chain_accept_hashed(&c, &b, len, hash, &e) : -1;
+	printf("%s\n", rc == 0 ? "ok" : e.reason);
+	block_free(&b);
+	chain_free(&c);
+	lines_close(&r);
+	return rc == 0 ? 0 : 1;
+}
+
+/* sub A B: A - B modulo 2^256 (hex without leading zeros), the arithmetic of chain work differences */
+static int
+sub(char **a)
+{
+	char hex[65];
+	u256 x, y;
+
+	if (u256_parse_hex(&x, a[0], strlen(a[0])) != 0 || u256_parse_hex(&y, a[1], strlen(a[1])) != 0)
+		return 2;
+	u256_sub(&x, &x, &y);
+	u256_hex(hex, &x);
+	printf("%s\n", hex);
+	return 0;
+}
+
 /* version NET HEIGHT VERSION: the header version rule alone */
 static int
 version(char **a)
@@ -205,8 +287,15 @@ main(int argc, char *argv[])
 		return version(argv + 2);
 	if (argc == 5 && strcmp(argv[1], "block") == 0)
 		return block(argv + 2);
+	if (argc == 4 && strcmp(argv[1], "pow-rule") == 0)
+		return pow_rule(argv + 2);
+	if (argc == 4 && strcmp(argv[1], "genesis-hash") == 0)
+		return genesis_hash(argv + 2);
+	if (argc == 4 && strcmp(argv[1], "sub") == 0)
+		return sub(argv + 2);
 	fprintf(stderr, "usage: test-consensus compact|work BITS | merkle FILE |\n"
 	    "       retarget POWLIMIT RETARGET SPACING LASTBITS FIRSTTIME LASTTIME |\n"
-	    "       version NET HEIGHT VERSION | block NET HEIGHT MTP < hex\n");
+	    "       version NET HEIGHT VERSION | block NET HEIGHT MTP < hex |\n"
+	    "       pow-rule BITS HASH | genesis-hash NET HASH < header | sub A B\n");
 	return 2;
 }

@@ -196,6 +196,59 @@ forge(const char *keyhex, const char *msgarg)
 	return 1;
 }
 
+/*
+ * forge-full KEY MSG: for a key of small order, a signature (R, S) with R
+ * of full order that plain libcrypto accepts: R = [S]B for a fixed S, so
+ * [S]B = R + [k]A holds when [k]A is the identity, k = H(R || A || M):
+ * for one message in (the order of A), MSG with 0, 1, 2, ... appended
+ * (MSG alone first). Only a check of the key itself refuses it. Prints the
+ * signature, then the suffix (an empty line for none).
+ */
+static int
+forge_full(const char *keyhex, const char *msgarg)
+{
+	unsigned char sec[32], h[64], pub[32], sig[64], *m, *mm;
+	BIGNUM *a, *l = NULL, *s = BN_new();
+	BN_CTX *ctx = BN_CTX_new();
+	struct bu_err e;
+	size_t n;
+	int tries, rc = 1;
+
+	hex_or_die(keyhex, pub, 32);
+	m = message(msgarg, &n);
+	memset(sec, 0x42, sizeof sec);
+	sha512(sec, 32, "", 0, "", 0, h);
+	h[0] &= 248;
+	h[31] &= 127;
+	h[31] |= 64;
+	a = bn_le(h, 32);
+	if ((mm = malloc(n + 16)) == NULL || ctx == NULL || a == NULL || s == NULL ||
+	    BN_hex2bn(&l, order_hex) == 0 || BN_nnmod(s, a, l, ctx) != 1 ||
+	    ed_public(sec, sig, &e) != 0)
+		exit(3);
+	bn_to_le32(s, sig + 32);
+	memcpy(mm, m, n);
+	for (tries = -1; tries < 1000 && rc != 0; tries++) {
+		char suffix[16] = "";
+
+		if (tries >= 0)
+			snprintf(suffix, sizeof suffix, "%d", tries);
+		memcpy(mm + n, suffix, strlen(suffix));
+		if (plain_verify(pub, mm, n + strlen(suffix), sig) == 0) {
+			print_hex(sig, 64);
+			printf("%s\n", suffix);
+			rc = 0;
+		}
+	}
+	BN_free(a);
+	BN_free(l);
+	BN_free(s);
+	BN_CTX_free(ctx);
+	free(m);
+	free(mm);
+	return rc;
+}
+
 /* verify|plain PUB MSG SIG: "ok" (exit 0) or "bad" (exit 1). */
 static int
 check(int strict, const char *pubhex, const char *msgarg, const char *sighex)
@@ -273,10 +326,12 @@ main(int argc, char *argv[])
 		return key(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "forge") == 0)
 		return forge(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "forge-full") == 0)
+		return forge_full(argv[2], argv[3]);
 	if (argc == 5 && strcmp(argv[1], "r-small") == 0)
 		return r_small(argv[2], argv[3], argv[4]);
 	fprintf(stderr, "usage: test-ed25519 verify|plain PUB MSG SIG | sign SEC MSG | pub SEC |\n"
-	    "       key KEY | forge KEY MSG | r-small SEC R MSG\n"
+	    "       key KEY | forge KEY MSG | forge-full KEY MSG | r-small SEC R MSG\n"
 	    "       (MSG: text, or x:HEX)\n");
 	return 2;
 }
