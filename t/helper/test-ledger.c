@@ -94,6 +94,7 @@ main(int argc, char *argv[])
 		n++;
 		if (cmd != NULL && run(&l, &m, cmd, a1, a2, a3) != 0) {
 			fprintf(stderr, "test-ledger: line %lu: bad command\n", n);
+			ledger_free(&l);
 			return 2;
 		}
 		fflush(stdout);

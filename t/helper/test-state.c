@@ -100,10 +100,12 @@ seal_and_write(const char *path, unsigned char *p, size_t n, const char *keyfile
 		size_t kn;
 		unsigned char *k = slurp(keyfile, &kn);
 
-		if (kn < 64 || bu_unhex((char *)k, 64, key, 32) != 0 ||
-		    hmac_sha256(key, 32, p, n - 32, p + n - 32) != 0)
-			return 1;
+		int bad = kn < 64 || bu_unhex((char *)k, 64, key, 32) != 0 ||
+		    hmac_sha256(key, 32, p, n - 32, p + n - 32) != 0;
+
 		free(k);
+		if (bad)
+			return 1;
 	} else {
 		sha256(p, n - 32, p + n - 32);
 	}
@@ -203,8 +205,9 @@ cut_name(const char *keyfile, unsigned char *p, size_t *n)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+/* The work of main; *pp gets the cache read, for main to free. */
+static int
+run(int argc, char *argv[], unsigned char **pp)
 {
 	unsigned char acct[32], to[32], *p, *hit;
 	const char *keyfile = argv[argc - 1];
@@ -218,22 +221,22 @@ main(int argc, char *argv[])
 		key_of(argv[3], acct);
 		if (bu_parse_u64(argv[4], strlen(argv[4]), UINT64_MAX, &bal) != 0)
 			goto usage;
-		p = slurp(argv[2], &n);
+		p = *pp = slurp(argv[2], &n);
 		if ((hit = find(p, n, acct)) == NULL || hit + 40 > p + n)
 			return missing("the account", argv[2]);
 		memcpy(hit + 32, &bal, sizeof bal);
 		return seal_and_write(argv[2], p, n, argc == 6 ? keyfile : NULL);
 	}
 	if (strcmp(argv[1], "set") == 0 && argc == 7) {
-		p = slurp(argv[2], &n);
+		p = *pp = slurp(argv[2], &n);
 		rc = set(argv, p, n);
 	} else if (strcmp(argv[1], "bump") == 0 && argc == 5) {
-		p = slurp(argv[2], &n);
+		p = *pp = slurp(argv[2], &n);
 		rc = bump(argv[3], p, n);
 	} else if (strcmp(argv[1], "rekey") == 0 && argc == 6) {
 		key_of(argv[3], acct);
 		key_of(argv[4], to);
-		p = slurp(argv[2], &n);
+		p = *pp = slurp(argv[2], &n);
 		if ((hit = find(p, n, acct)) == NULL)
 			return missing("the key", argv[2]);
 		memcpy(hit, to, 32);
@@ -242,7 +245,7 @@ main(int argc, char *argv[])
 	    strlen(argv[3]) == strlen(argv[4]) && strlen(argv[3]) > 0) {
 		size_t k = strlen(argv[3]), i;
 
-		p = slurp(argv[2], &n);
+		p = *pp = slurp(argv[2], &n);
 		for (i = 0; i + k + 32 <= n && memcmp(p + i, argv[3], k) != 0; i++)
 			;
 		if (i + k + 32 > n)
@@ -250,10 +253,10 @@ main(int argc, char *argv[])
 		memcpy(p + i, argv[4], k);
 		rc = 0;
 	} else if (strcmp(argv[1], "cut-name") == 0 && argc == 4) {
-		p = slurp(argv[2], &n);
+		p = *pp = slurp(argv[2], &n);
 		rc = cut_name(keyfile, p, &n);
 	} else if (strcmp(argv[1], "extend") == 0 && argc == 4) {
-		p = slurp(argv[2], &n);
+		p = *pp = slurp(argv[2], &n);
 		if (n < 32)
 			return 1;
 		memmove(p + n - 31, p + n - 32, 32);
@@ -275,4 +278,14 @@ usage:
 	    "       test-state extend CACHE KEYFILE\n"
 	    "       test-state cut-name CACHE KEYFILE\n");
 	return 2;
+}
+
+int
+main(int argc, char *argv[])
+{
+	unsigned char *p = NULL;
+	int rc = run(argc, argv, &p);
+
+	free(p);
+	return rc;
 }
