@@ -18,15 +18,25 @@ chain_id() {
 }
 
 # honest_served: while an attack runs, a ping and a block are each served within a second
+# The bound on an honest answer during an attack: a second, as blockutils-
+# protocol(7) promises; three under a sanitizer, whose build runs the node
+# several times slower (the promise is checked on the normal build)
+served_us=1000000
+if test_have_prereq SANITIZED
+then
+	served_us=3000000
+	echo "# a sanitizer build: honest answers may take up to 3 s here, not 1 s"
+fi
+
 honest_served() {
 	us=$(test-elapsed -t 5 peer-send -q --ping "$(node_addr v)") &&
 	echo "# ping during the attack: $us us" >&2 &&
-	test "$us" -lt 1000000 &&
+	test "$us" -lt "$served_us" &&
 	k=$(($(cat next.k) + 1)) && echo $k >next.k &&
 	sed -n "${k}p" next.blk >one.blk &&
 	us=$(test-elapsed -t 5 peer-send -q "$(node_addr v)" <one.blk) &&
 	echo "# block during the attack: $us us" >&2 &&
-	test "$us" -lt 1000000 &&
+	test "$us" -lt "$served_us" &&
 	test_wait_until 10 "grep -q \"\$(sed 's/.* hash=\\([0-9a-f]*\\) .*/\\1/' one.blk)\" v/chain.blk"
 }
 
@@ -142,7 +152,7 @@ test_expect_success '64 addr messages of 1000 addresses: the loop does not stall
 		"$(chain_id)" && cat addrs.msg && echo "ping 0000000000000066"; } >addr.in &&
 	us=$(test-elapsed -t 20 sh -c "test-netcat -u \"pong 0000000000000066\" \"$(node_addr v)\" <addr.in >addr.out") &&
 	echo "# 64,000 addresses taken in $us us" >&2 &&
-	test "$us" -lt 1000000 &&
+	test "$us" -lt "$served_us" &&
 	honest_served
 '
 
