@@ -221,7 +221,11 @@ hash_at(int fd, const char *path, uint32_t h, unsigned char out[32])
 	return rc;
 }
 
-/* Why b does not extend c: c is empty, b is in it already, or b's parent is elsewhere. */
+/*
+ * Why b does not extend c: c is empty, b is in it already, or b's parent is
+ * elsewhere. The tip itself chain_accept has named; the file is read only
+ * for a block below it.
+ */
 static int
 why_not(const struct chain *c, int fd, const char *path, const struct block *b,
     struct bu_err *e)
@@ -232,7 +236,7 @@ why_not(const struct chain *c, int fd, const char *path, const struct block *b,
 	if (c->empty)
 		return bu_fail(e, BU_EXIT_NOTTIP, "bad-prevblk",
 		    "'%s' is empty: its first block must be a genesis", path);
-	if (e->cls != BU_C_NOTTIP || b->height > c->height)
+	if (e->cls != BU_C_NOTTIP || b->height >= c->height)
 		return -1;
 	header_hash(hash, &b->h);
 	if (hash_at(fd, path, b->height, there) != 0 || memcmp(hash, there, 32) != 0)
