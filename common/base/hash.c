@@ -1,46 +1,181 @@
-/* hash.c: SHA-256 with libcrypto's low-level interface (no per-call fetch), HMAC, randomness */
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include "hash.h"
+/*
+ * hash.c: SHA-256 on the SHA instructions where the CPU has them, else
+ * through libcrypto's EVP interface (in portable C if that fails); HMAC,
+ * randomness, wiping
+ */
+#include "hash_int.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
+
+#include "grind_int.h"
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int use_shani;
+static EVP_MD *md;		/* fetched once: no per-call lookup */
+static pthread_key_t ctx_key;	/* frees a thread's context when it ends */
+static int have_key;
+static _Thread_local EVP_MD_CTX *ctx;
+
+static void
+ctx_free(void *p)
+{
+	EVP_MD_CTX_free(p);
+}
+
+/* The SHA instructions unless the CPU lacks them or BLOCKUTILS_KERNEL names another kernel. */
+static void
+setup(void)
+{
+	const char *k = getenv("BLOCKUTILS_KERNEL");
+
+	use_shani = hash_shani_ok() && (k == NULL || *k == '\0' || strcmp(k, "sha-ni") == 0);
+	md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	have_key = pthread_key_create(&ctx_key, ctx_free) == 0;
+}
+
+int
+hash_uses_shani(void)
+{
+	return pthread_once(&once, setup) == 0 && use_shani;
+}
+
+/* This thread's context, made at its first hash; NULL if libcrypto cannot make one. */
+static EVP_MD_CTX *
+thread_ctx(void)
+{
+	if (ctx == NULL && md != NULL && have_key && (ctx = EVP_MD_CTX_new()) != NULL &&
+	    pthread_setspecific(ctx_key, ctx) != 0) {
+		EVP_MD_CTX_free(ctx);
+		ctx = NULL;
+	}
+	return ctx;
+}
+
+/* One 64-byte block into the state, in portable C. */
+static void
+c_block(uint32_t st[8], const unsigned char *p)
+{
+	uint32_t w[64], v[8];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (; i < 64; i++)
+		w[i] = GRIND_s1(w[i - 2]) + w[i - 7] + GRIND_s0(w[i - 15]) + w[i - 16];
+	memcpy(v, st, sizeof v);
+	for (i = 0; i < 64; i++) {
+		uint32_t t1 = v[7] + GRIND_S1(v[4]) + ((v[4] & v[5]) ^ (~v[4] & v[6])) +
+		    grind_k[i] + w[i];
+		uint32_t t2 = GRIND_S0(v[0]) + ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+
+		memmove(v + 1, v, 7 * sizeof v[0]);
+		v[4] += t1;
+		v[0] = t1 + t2;
+	}
+	for (i = 0; i < 8; i++)
+		st[i] += v[i];
+}
+
+void
+hash_c_parts(const struct hash_part *parts, size_t n, unsigned char out[32])
+{
+	uint32_t st[8];
+	unsigned char buf[128];
+	uint64_t len = 0;
+	size_t have = 0, i, k;
+
+	memcpy(st, grind_iv, sizeof st);
+	for (i = 0; i < n; i++) {
+		const unsigned char *p = parts[i].p;
+
+		len += parts[i].n;
+		for (k = 0; k < parts[i].n; k++) {
+			buf[have++] = p[k];
+			if (have == 64) {
+				c_block(st, buf);
+				have = 0;
+			}
+		}
+	}
+	buf[have++] = 0x80;
+	k = have <= 56 ? 64 : 128;
+	memset(buf + have, 0, k - have);
+	for (i = 0; i < 8; i++)
+		buf[k - 1 - i] = (unsigned char)((len << 3) >> (8 * i));
+	c_block(st, buf);
+	if (k == 128)
+		c_block(st, buf + 64);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(st[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(st[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(st[i] >> 8);
+		out[4 * i + 3] = (unsigned char)st[i];
+	}
+}
+
+/*
+ * Through EVP; when libcrypto cannot give this thread a context (out of
+ * memory), in portable C: a digest is never missing and never made up.
+ */
+void
+hash_evp_parts(const struct hash_part *parts, size_t n, unsigned char out[32])
+{
+	EVP_MD_CTX *c;
+	unsigned int len = 0;
+	size_t i;
+
+	(void)hash_uses_shani();
+	if ((c = thread_ctx()) == NULL || EVP_DigestInit_ex2(c, md, NULL) != 1)
+		goto portable;
+	for (i = 0; i < n; i++)
+		if (EVP_DigestUpdate(c, parts[i].p, parts[i].n) != 1)
+			goto portable;
+	if (EVP_DigestFinal_ex(c, out, &len) == 1 && len == 32)
+		return;
+portable:
+	hash_c_parts(parts, n, out);
+}
 
 void
 sha256(const void *data, size_t len, unsigned char out[32])
 {
-	SHA256_CTX c;
+	struct hash_part p = { data, len };
 
-	SHA256_Init(&c);
-	SHA256_Update(&c, data, len);
-	SHA256_Final(out, &c);
+	if (hash_uses_shani())
+		hash_shani(data, len, out);
+	else
+		hash_evp_parts(&p, 1, out);
 }
 
 void
 sha256d(const void *data, size_t len, unsigned char out[32])
 {
-	unsigned char once[32];
+	unsigned char first[32];
 
-	sha256(data, len, once);
-	sha256(once, sizeof once, out);
+	sha256(data, len, first);
+	sha256(first, sizeof first, out);
 }
 
 void
 sha256d_parts(const struct hash_part *parts, size_t n, unsigned char out[32])
 {
-	unsigned char once[32];
-	SHA256_CTX c;
-	size_t i;
+	unsigned char first[32];
 
-	SHA256_Init(&c);
-	for (i = 0; i < n; i++)
-		SHA256_Update(&c, parts[i].p, parts[i].n);
-	SHA256_Final(once, &c);
-	sha256(once, sizeof once, out);
+	if (hash_uses_shani())
+		hash_shani_parts(parts, n, first);
+	else
+		hash_evp_parts(parts, n, first);
+	sha256(first, sizeof first, out);
 }
 
 int
