@@ -22,7 +22,9 @@ ALLCFLAGS = -std=c11 $(WARN) $(CFLAGS) $(SAN) -pthread
 LAYERS   = base core format storage mining network command
 INCS     = $(addprefix -Icommon/,$(LAYERS))
 HDRS     = $(wildcard common/*/*.h)
-ALLCPPFLAGS = -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(INCS) $(CPPFLAGS)
+# OpenSSL 3's interfaces only: a deprecated call does not compile
+ALLCPPFLAGS = -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DOPENSSL_API_COMPAT=30000 \
+	-DOPENSSL_NO_DEPRECATED $(INCS) $(CPPFLAGS)
 LIBS     = -lcrypto -lz -lpthread
 
 CMDS     = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
