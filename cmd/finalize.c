@@ -20,20 +20,6 @@ usage(int status)
 	exit(status);
 }
 
-static void
-load(struct chain *c, const char *path)
-{
-	struct chain_opts o = { 0 };
-	struct bu_err e;
-
-	o.now = now_or_exit();
-	chain_init(c, &o);
-	if (chain_load(c, path, &e) != 0)
-		exit(report_exit(&e, BU_EXIT_INVALID));
-	if (c->empty)
-		fatal(BU_EXIT_INVALID, "'%s': the chain has no blocks", path);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -77,7 +63,7 @@ main(int argc, char *argv[])
 	}
 	if (!join)
 		opt_u64_or_exit("height", argv[0], 0, UINT32_MAX, &height);
-	load(&c, chainpath);
+	chain_load_or_exit(&c, chainpath);
 	if (join) {
 		rc = final_join(&c, argc == 1 ? argv[0] : "-", &out, &e);
 	} else {

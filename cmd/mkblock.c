@@ -76,17 +76,11 @@ genesis(struct genesis_opts *g, int bits_set, int data, const char *path)
 static int
 next(const char *chainpath, struct next_opts *n, int data, const char *path)
 {
-	struct chain_opts o = { 0 };
 	struct buf out = { 0 };
 	struct chain c;
 	struct bu_err e;
 
-	o.now = now_or_exit();
-	chain_init(&c, &o);
-	if (chain_load(&c, chainpath, &e) != 0)
-		exit(report_exit(&e, BU_EXIT_INVALID));
-	if (c.empty)
-		fatal(BU_EXIT_INVALID, "'%s': the chain has no blocks", chainpath);
+	chain_load_or_exit(&c, chainpath);
 	if (build_next(&c, n, path, data, &out, &e) != 0)
 		exit(report_exit(&e, BU_EXIT_INVALID));
 	chain_free(&c);

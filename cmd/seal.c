@@ -55,7 +55,6 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *keypath = NULL, *chainpath = NULL, *path = "-";
-	struct chain_opts o = { 0 };
 	unsigned char sec[32], pub[32];
 	struct buf line = { 0 }, out = { 0 };
 	struct chain c;
@@ -83,12 +82,7 @@ main(int argc, char *argv[])
 	}
 	if (argc - optind == 1)
 		path = argv[optind];
-	o.now = now_or_exit();
-	chain_init(&c, &o);
-	if (chain_load(&c, chainpath, &e) != 0)
-		exit(report_exit(&e, BU_EXIT_INVALID));
-	if (c.empty)
-		fatal(BU_EXIT_INVALID, "'%s': the chain has no blocks", chainpath);
+	chain_load_or_exit(&c, chainpath);
 	if (!chain_permissioned(&c))
 		fatal(BU_EXIT_INVALID, "bad-seal: '%s' lists no signers: its blocks are not sealed",
 		    chainpath);

@@ -9,6 +9,7 @@
 
 #include "btc.h"
 #include "chain.h"
+#include "state.h"
 
 static void __attribute__((noreturn, format(printf, 2, 0)))
 vdie(int status, const char *fmt, va_list ap)
@@ -116,6 +117,20 @@ report_exit(const struct bu_err *e, int nottip)
 	if (e->code == BU_EXIT_NOTTIP)
 		return nottip;
 	return e->code ? e->code : BU_EXIT_INVALID;
+}
+
+void
+chain_load_or_exit(struct chain *c, const char *path)
+{
+	struct chain_opts o = { 0 };
+	struct bu_err e;
+
+	o.now = now_or_exit();
+	chain_init(c, &o);
+	if (chain_load(c, path, &e) != 0)
+		exit(report_exit(&e, BU_EXIT_INVALID));
+	if (c->empty)
+		fatal(BU_EXIT_INVALID, "'%s': the chain has no blocks", path);
 }
 
 void

@@ -38,6 +38,8 @@ void chain_opts_check(const struct chain_opts *o);
 int report_exit(const struct bu_err *e, int nottip);
 void fatal(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 void print_summary(const struct chain *c);
+/* Load the chain file at path into c (clock from BLOCKUTILS_NOW), or exit: an empty file is invalid. */
+void chain_load_or_exit(struct chain *c, const char *path);
 /* Flush and close standard output: 0, or 3 with a message. */
 int close_stdout(void);
 
