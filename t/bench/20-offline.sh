@@ -2,6 +2,7 @@
 # 20-offline.sh: verify (headers, .gz, signatures), chain-append and mine, each figure
 # beside its limit measured in the same run, as a fraction; verify's peak memory
 set -eu
+. "$(dirname "$0")/lib.sh"
 : "${BU_BUILD:?run through make bench}"
 B=$BU_BUILD/bin T=$BU_BUILD/t
 FIX=$(cd "$(dirname "$0")/.." && pwd)/t3000
@@ -11,22 +12,6 @@ cd "$work"
 export BLOCKUTILS_NOW=1700000000
 ncpu=$(getconf _NPROCESSORS_ONLN)
 
-ns() { date +%s%N; }
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / (t / 1e9) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-m() { awk -v a="$1" 'BEGIN { printf "%.2f M", a / 1e6 }'; }
-# run3 CMD...: of three runs, the shortest time and the least CPU time, in us: "wall cpu"
-run3() {
-	r_w=0 r_c=0
-	for _ in 1 2 3; do
-		read -r r_us r_cus <<EOF
-$("$T/test-elapsed" -c "$@")
-EOF
-		if [ "$r_w" -eq 0 ] || [ "$r_us" -lt "$r_w" ]; then r_w=$r_us; fi
-		if [ "$r_c" -eq 0 ] || [ "$r_cus" -lt "$r_c" ]; then r_c=$r_cus; fi
-	done
-	echo "$r_w $r_c"
-}
 # limit: the hashing limit, the best of three half-second runs of the best
 # kernel's hash80 on every core: "headers/s kernel share headers-per-CPU-second"
 limit() {

@@ -3,6 +3,7 @@
 # section 7), on every thread and on one, beside OpenSSL's Ed25519 verify on one thread
 # measured in the same run (bench-base ed25519, as 20-offline.sh's transfers)
 set -eu
+. "$(dirname "$0")/lib.sh"
 : "${BU_BUILD:?run through make bench}"
 B=$BU_BUILD/bin T=$BU_BUILD/t
 work=$(mktemp -d)
@@ -12,20 +13,6 @@ export BLOCKUTILS_NOW=1700000000
 ncpu=$(getconf _NPROCESSORS_ONLN)
 n=10000
 
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / (t / 1e9) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-# run3 CMD...: of three runs, the shortest time and the least CPU time, in us: "wall cpu"
-run3() {
-	r_w=0 r_c=0
-	for _ in 1 2 3; do
-		read -r r_us r_cus <<EOF
-$("$T/test-elapsed" -c "$@")
-EOF
-		if [ "$r_w" -eq 0 ] || [ "$r_us" -lt "$r_w" ]; then r_w=$r_us; fi
-		if [ "$r_c" -eq 0 ] || [ "$r_cus" -lt "$r_c" ]; then r_c=$r_cus; fi
-	done
-	echo "$r_w $r_c"
-}
 # ed1: OpenSSL's Ed25519 verifications a second on one thread, the best of three half-second runs
 ed1() {
 	e_best=0

@@ -2,6 +2,7 @@
 # 70-proofs.sh: prove and verify-proof on 10,000 records of a 10,000-block chain, each beside
 # the walk of the same file; whole-block verify in MB/s beside OpenSSL's SHA-256 in the same run
 set -eu
+. "$(dirname "$0")/lib.sh"
 : "${BU_BUILD:?run through make bench}"
 B=$BU_BUILD/bin T=$BU_BUILD/t
 FIX=$(cd "$(dirname "$0")/.." && pwd)/t3000
@@ -10,9 +11,6 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"
 export BLOCKUTILS_NOW=1700000000
 
-ns() { date +%s%N; }
-rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / (t / 1e9) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # best CMD...: the time of the fastest of three runs of CMD, in ns
 best() {
 	b=0
