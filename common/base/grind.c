@@ -62,8 +62,8 @@ rounds(uint32_t s[8], const uint32_t w[64], int from, int to)
 	}
 }
 
-static void
-compress(uint32_t s[8], const uint32_t block[16])
+void
+grind_compress(uint32_t s[8], const uint32_t block[16])
 {
 	uint32_t w[64], v[8];
 
@@ -116,7 +116,7 @@ grind_prepare(struct grind_job *j, const unsigned char header[80],
 	for (int i = 0; i < 16; i++)
 		w[i] = be32(header + 4 * i);
 	memcpy(j->mid, grind_iv, sizeof j->mid);
-	compress(j->mid, w);
+	grind_compress(j->mid, w);
 	for (int i = 0; i < 3; i++)
 		j->w[i] = be32(header + 64 + 4 * i);
 	j->w[4] = 0x80000000;
@@ -135,13 +135,13 @@ grind_check(const struct grind_job *j, uint32_t nonce)
 	memcpy(w, j->w, sizeof w);
 	w[3] = __builtin_bswap32(nonce);
 	memcpy(s, j->mid, sizeof s);
-	compress(s, w);
+	grind_compress(s, w);
 	memset(w, 0, sizeof w);
 	memcpy(w, s, sizeof s);
 	w[8] = 0x80000000;
 	w[15] = 256;
 	memcpy(h, grind_iv, sizeof h);
-	compress(h, w);
+	grind_compress(h, w);
 	for (int i = 7; i >= 0; i--) {
 		uint32_t x = grind_top(h[i]);
 

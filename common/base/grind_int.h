@@ -18,6 +18,8 @@ extern const uint32_t grind_iv[8];
 extern const uint32_t grind_kw1[16];
 extern const uint32_t grind_kw2[16];
 
+/* One SHA-256 compression of a block of sixteen big-endian words, in portable C. */
+void grind_compress(uint32_t s[8], const uint32_t block[16]);
 /* 1 if nonce's double hash is <= the job's target (the slow, exact check). */
 int grind_check(const struct grind_job *, uint32_t nonce);
 /* The hash's most significant 32 bits, from its last state word. */

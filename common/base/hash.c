@@ -64,26 +64,12 @@ thread_ctx(void)
 static void
 c_block(uint32_t st[8], const unsigned char *p)
 {
-	uint32_t w[64], v[8];
-	int i;
+	uint32_t w[16];
 
-	for (i = 0; i < 16; i++)
+	for (int i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (; i < 64; i++)
-		w[i] = GRIND_s1(w[i - 2]) + w[i - 7] + GRIND_s0(w[i - 15]) + w[i - 16];
-	memcpy(v, st, sizeof v);
-	for (i = 0; i < 64; i++) {
-		uint32_t t1 = v[7] + GRIND_S1(v[4]) + ((v[4] & v[5]) ^ (~v[4] & v[6])) +
-		    grind_k[i] + w[i];
-		uint32_t t2 = GRIND_S0(v[0]) + ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-
-		memmove(v + 1, v, 7 * sizeof v[0]);
-		v[4] += t1;
-		v[0] = t1 + t2;
-	}
-	for (i = 0; i < 8; i++)
-		st[i] += v[i];
+	grind_compress(st, w);
 }
 
 void
