@@ -18,7 +18,7 @@
 
 #include "grind_int.h"
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_once_t once = PTHREAD_ONCE_INIT, evp_once = PTHREAD_ONCE_INIT;
 static int use_shani;
 static EVP_MD *md;		/* fetched once: no per-call lookup */
 static pthread_key_t ctx_key;	/* frees a thread's context when it ends */
@@ -38,6 +38,12 @@ setup(void)
 	const char *k = getenv("BLOCKUTILS_KERNEL");
 
 	use_shani = hash_shani_ok() && (k == NULL || *k == '\0' || strcmp(k, "sha-ni") == 0);
+}
+
+/* The EVP path's digest and key, made only when a process first takes that path. */
+static void
+setup_evp(void)
+{
 	md = EVP_MD_fetch(NULL, "SHA256", NULL);
 	have_key = pthread_key_create(&ctx_key, ctx_free) == 0;
 }
@@ -120,8 +126,7 @@ hash_evp_parts(const struct hash_part *parts, size_t n, unsigned char out[32])
 	unsigned int len = 0;
 	size_t i;
 
-	(void)hash_uses_shani();
-	if ((c = thread_ctx()) == NULL || EVP_DigestInit_ex2(c, md, NULL) != 1)
+	if (pthread_once(&evp_once, setup_evp) != 0 || (c = thread_ctx()) == NULL || EVP_DigestInit_ex2(c, md, NULL) != 1)
 		goto portable;
 	for (i = 0; i < n; i++)
 		if (EVP_DigestUpdate(c, parts[i].p, parts[i].n) != 1)
