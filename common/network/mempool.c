@@ -122,8 +122,25 @@ mempool_add(struct mempool *m, struct chain *c, const char *tok, size_t n,
 	memcpy(m->v[m->n].id, id, 32);
 	m->v[m->n].tok = copy;
 	m->v[m->n].n = n;
+	m->v[m->n].seq = ++m->seq;
 	m->n++;
 	return 0;
+}
+
+size_t
+mempool_after(const struct mempool *m, uint64_t seq)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].seq <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 void

@@ -184,8 +184,36 @@ net_connect_start(const struct sockaddr *sa, socklen_t len, struct bu_err *e)
 	return -1;
 }
 
+/*
+ * The buffer holds what is unread and room for one read: it grows by a read
+ * at a time (never doubling past what a line needs), and once a long line
+ * is gone it gives the memory back.
+ */
+static int
+netin_room(struct netin *in)
+{
+	size_t top = in->limit + NETIN_READ, want = in->n + NETIN_READ;
+	char *nb;
+
+	if (want > top)
+		want = top;
+	if (in->cap - in->n >= NETIN_READ / 4 && !(in->cap > 2 * NETIN_READ && want <= NETIN_READ + NETIN_READ / 2))
+		return 0;
+	if (want < NETIN_READ)
+		want = NETIN_READ;
+	if (want == in->cap)
+		return 0;
+	if ((nb = realloc(in->buf, want)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	in->buf = nb;
+	in->cap = want;
+	return 0;
+}
+
 int
-netin_read(struct netin *in, int fd)
+netin_read_max(struct netin *in, int fd, size_t max)
 {
 	size_t room;
 	ssize_t got;
@@ -195,20 +223,11 @@ netin_read(struct netin *in, int fd)
 		in->n -= in->start;
 		in->start = 0;
 	}
-	if (in->cap - in->n < NETIN_READ / 4 && in->cap < in->limit + NETIN_READ) {
-		size_t ncap = in->cap ? 2 * in->cap : NETIN_READ;
-		char *nb;
-
-		if (ncap > in->limit + NETIN_READ)
-			ncap = in->limit + NETIN_READ;
-		if ((nb = realloc(in->buf, ncap)) == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		in->buf = nb;
-		in->cap = ncap;
-	}
+	if (netin_room(in) != 0)
+		return -1;
 	room = in->cap - in->n;
+	if (room > max)
+		room = max;
 	if (room == 0)
 		return 1;	/* full without a newline: netin_line reports it */
 	got = read(fd, in->buf + in->n, room);
@@ -218,6 +237,12 @@ netin_read(struct netin *in, int fd)
 		return 0;
 	in->n += (size_t)got;
 	return 1;
+}
+
+int
+netin_read(struct netin *in, int fd)
+{
+	return netin_read_max(in, fd, NETIN_READ);
 }
 
 int

@@ -61,6 +61,13 @@
 
 enum conn_state { C_CONNECTING, C_HELLO, C_READY, C_CLOSED };
 
+/*
+ * The answers of many lines, each produced a line (or a run of blocks) at a
+ * time while the peer's output stays under its budget: getdata block,
+ * getdata tx, mempool, getblocks.
+ */
+enum answer { ANS_NONE, ANS_BLOCKS, ANS_TXS, ANS_POOL, ANS_INV };
+
 struct conn {
 	int fd;
 	enum conn_state st;
@@ -84,9 +91,10 @@ struct conn {
 	int unconnected;		/* headers in a row that did not connect */
 	size_t nflight;			/* blocks asked of it and not delivered */
 	int64_t flight_ms;		/* its last block delivered, or the first asked */
-	unsigned char (*gq)[32];	/* getdata being answered as the peer reads */
-	size_t gqn, gqpos;
-	int gqblock;
+	enum answer ans;		/* a long answer, produced as the peer reads it */
+	unsigned char (*gq)[32];	/* ANS_BLOCKS, ANS_TXS: the hashes asked for */
+	size_t gqn, gqpos;		/* gq[gqpos..gqn); ANS_INV: heights [gqpos, gqn) */
+	uint64_t gqseq;			/* ANS_POOL: the last transaction announced */
 	int more;			/* lines may wait in its input */
 	int eof;			/* the peer closed its side */
 	int64_t partial_ms;		/* when its unfinished line began, 0: none */
@@ -191,7 +199,7 @@ void node_hook_invalid(void *arg, uint32_t source, const struct bu_err *e);
 void node_on_hello(struct node *n, struct conn *c, const char *s, const char *end);
 
 /* node_txs.c */
-void node_serve_getdata(struct node *n, struct conn *c);
+void node_serve_answer(struct node *n, struct conn *c);
 int node_is(const char *w, size_t wl, const char *name);
 void node_on_line(struct node *n, struct conn *c, const char *line, size_t len);
 

@@ -7,11 +7,17 @@ buffered(const struct conn *c)
 	return c->in.n - c->in.start;
 }
 
+/*
+ * One read: NETIN_READ bytes at most, and while every input together holds
+ * more than NODE_IN_TOTAL, only up to NETIN_READ buffered in this one.
+ */
 static void
 read_input(struct node *n, struct conn *c)
 {
 	size_t before = buffered(c);
-	int got = netin_read(&c->in, c->fd);
+	size_t max = n->inbuf <= NODE_IN_TOTAL ? NETIN_READ :
+	    before < NETIN_READ ? NETIN_READ - before : 0;
+	int got = netin_read_max(&c->in, c->fd, max);
 
 	if (got < 0)
 		node_conn_close(n, c, strerror(errno));
@@ -24,7 +30,7 @@ read_input(struct node *n, struct conn *c)
 
 /*
  * Take the peer's lines while its answers fit its budget: at most
- * NODE_PASS_LINES a pass, none while a getdata is being answered or more
+ * NODE_PASS_LINES a pass, none while a long answer is being produced or more
  * than NODE_OUT_BUDGET bytes wait to be sent. The rest waits in its input
  * (and, once that is full, in the kernel: the node stops reading it).
  */
@@ -36,9 +42,9 @@ take_lines(struct node *n, struct conn *c)
 	int k, lines = 0, alone = n->nbusy <= 1;
 	int64_t t0 = net_us(), slice = alone ? NODE_ALONE_US : NODE_SLICE_US;
 
-	node_serve_getdata(n, c);
+	node_serve_answer(n, c);
 	while (c->st != C_CLOSED && !n->fatal) {
-		if (c->gqn > 0 || netout_pending(&c->out) >= NODE_OUT_BUDGET ||
+		if (c->ans != ANS_NONE || netout_pending(&c->out) >= NODE_OUT_BUDGET ||
 		    (lines == NODE_PASS_LINES && !alone) || n->outbuf >= NODE_OUT_TOTAL ||
 		    (lines > 0 && net_us() - t0 > slice))
 			return;
@@ -53,7 +59,7 @@ take_lines(struct node *n, struct conn *c)
 		node_on_line(n, c, line, len);
 		if (netout_pending(&c->out) > pend)
 			n->outbuf += netout_pending(&c->out) - pend;
-		node_serve_getdata(n, c);
+		node_serve_answer(n, c);
 		lines++;
 	}
 	c->more = 0;
@@ -66,7 +72,7 @@ static int
 ready_work(const struct node *n, const struct conn *c)
 {
 	return c->st != C_CLOSED && c->st != C_CONNECTING && n->outbuf < NODE_OUT_TOTAL &&
-	    netout_pending(&c->out) < NODE_OUT_BUDGET && (c->more || c->gqn > 0);
+	    netout_pending(&c->out) < NODE_OUT_BUDGET && (c->more || c->ans != ANS_NONE);
 }
 
 static void
@@ -210,7 +216,7 @@ build_pfds(struct node *n, int *busy)
 		if (netout_pending(&c->out) > 0)
 			pf[k].events |= POLLOUT;
 		*busy |= ready_work(n, c);
-		n->nbusy += c->more || c->gqn > 0;
+		n->nbusy += c->more || c->ans != ANS_NONE;
 		k++;
 	}
 	return k;

@@ -246,29 +246,81 @@ on_getdata(struct node *n, struct conn *c, const char *s, const char *end)
 	}
 	c->gqn = (size_t)k;
 	c->gqpos = 0;
-	c->gqblock = block;
+	c->ans = block ? ANS_BLOCKS : ANS_TXS;
 }
 
-/* Answer the waiting getdata while the peer's output stays under its budget. */
+/* The pool's next transaction after the last one announced, as it is now. */
+static void
+pool_next(struct node *n, struct conn *c)
+{
+	size_t i = mempool_after(&n->mp, c->gqseq);
+	char line[80] = "inv tx ";
+
+	if (i == n->mp.n) {
+		c->ans = ANS_NONE;
+		return;
+	}
+	bu_hex_rev(line + 7, n->mp.v[i].id);
+	node_send_line(c, line, 7 + 64);
+	c->gqseq = n->mp.v[i].seq;
+}
+
+/* The next inv of a getblocks answer: the best chain at that height, as it is now. */
+static void
+inv_next(struct node *n, struct conn *c)
+{
+	char line[80] = "inv block ";
+
+	if (c->gqpos >= c->gqn || c->gqpos > store_chain(n->st)->height) {
+		c->ans = ANS_NONE;
+		return;
+	}
+	n->must_sync = 1;	/* what we offer is on disk */
+	bu_hex_rev(line + 10, store_hash(n->st, store_main_at(n->st, (uint32_t)c->gqpos)));
+	node_send_line(c, line, 10 + 64);
+	c->gqpos++;
+}
+
+/* One step of c's answer: a line, or a run of blocks that fits the budget. */
+static void
+answer_step(struct node *n, struct conn *c)
+{
+	switch (c->ans) {
+	case ANS_BLOCKS:
+		n->must_sync = 1;
+		c->gqpos += 1 + (size_t)getdata_run(n, c, c->gq + c->gqpos,
+		    c->gqn - c->gqpos, NODE_OUT_BUDGET - netout_pending(&c->out));
+		break;
+	case ANS_TXS:
+		getdata_tx(n, c, c->gq[c->gqpos++]);
+		break;
+	case ANS_POOL:
+		pool_next(n, c);
+		return;
+	case ANS_INV:
+		inv_next(n, c);
+		return;
+	case ANS_NONE:
+		return;
+	}
+	if (c->gqpos == c->gqn) {
+		c->gqn = c->gqpos = 0;
+		c->ans = ANS_NONE;
+	}
+}
+
+/* Go on with c's answer while its output stays under the budget. */
 void
-node_serve_getdata(struct node *n, struct conn *c)
+node_serve_answer(struct node *n, struct conn *c)
 {
 	size_t before = netout_pending(&c->out);
 
-	while (c->gqpos < c->gqn && c->st != C_CLOSED && n->outbuf < NODE_OUT_TOTAL &&
+	while (c->ans != ANS_NONE && c->st != C_CLOSED && n->outbuf < NODE_OUT_TOTAL &&
 	    netout_pending(&c->out) < NODE_OUT_BUDGET) {
-		if (c->gqblock) {
-			n->must_sync = 1;
-			c->gqpos += 1 + (size_t)getdata_run(n, c, c->gq + c->gqpos,
-			    c->gqn - c->gqpos, NODE_OUT_BUDGET - netout_pending(&c->out));
-		} else {
-			getdata_tx(n, c, c->gq[c->gqpos++]);
-		}
+		answer_step(n, c);
 		n->outbuf += netout_pending(&c->out) - before;
 		before = netout_pending(&c->out);
 	}
-	if (c->gqpos == c->gqn)
-		c->gqn = c->gqpos = 0;
 }
 
 /* A peer does not have a block it was asked for: ask another, and ask it what it has. */
@@ -289,29 +341,21 @@ on_reject(struct node *n, struct conn *c, const char *line, size_t len)
 	}
 }
 
+/* getblocks: up to NODE_INV_BATCH inv lines after the locator's fork, produced as the peer reads. */
 static void
 on_getblocks(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	unsigned char (*loc)[32] = malloc(STORE_LOCATOR * sizeof *loc);
-	const struct chain *ch = store_chain(n->st);
-	char line[80] = "inv block ";
-	uint32_t start, ht;
-	int k;
+	int k = node_parse_hashes(s, end, n->loc, STORE_LOCATOR);
+	uint32_t start;
 
-	if (loc == NULL)
-		return;
-	if ((k = node_parse_hashes(s, end, loc, STORE_LOCATOR)) <= 0) {
-		free(loc);
+	if (k <= 0) {
 		node_misbehave(n, c, NODE_BAN_SCORE, "bad-getblocks");
 		return;
 	}
-	start = store_locate(n->st, (const unsigned char (*)[32])loc, (size_t)k) + 1;
-	free(loc);
-	n->must_sync = 1;	/* what we offer is on disk */
-	for (ht = start; ht <= ch->height && ht < start + NODE_INV_BATCH; ht++) {
-		bu_hex_rev(line + 10, store_hash(n->st, store_main_at(n->st, ht)));
-		node_send_line(c, line, 10 + 64);
-	}
+	start = store_locate(n->st, (const unsigned char (*)[32])n->loc, (size_t)k) + 1;
+	c->gqpos = start;
+	c->gqn = (size_t)start + NODE_INV_BATCH;
+	c->ans = ANS_INV;
 }
 
 static void
@@ -359,20 +403,12 @@ on_addr(struct node *n, struct conn *c, const char *s, const char *end)
 	}
 }
 
+/* mempool: an inv line per transaction, produced as the peer reads, in arrival order. */
 static void
-on_mempool(struct node *n, struct conn *c)
+on_mempool(struct conn *c)
 {
-	struct buf *b;
-	size_t i;
-
-	if (c->st == C_CLOSED)
-		return;
-	b = netout_tail(&c->out);
-	for (i = 0; i < n->mp.n; i++) {
-		buf_add(b, "inv tx ", 7);
-		buf_hash(b, n->mp.v[i].id);
-		buf_add(b, "\n", 1);
-	}
+	c->gqseq = 0;
+	c->ans = ANS_POOL;
 }
 
 /* The node's state in one line: cheap, whatever the chain's length. */
@@ -439,7 +475,7 @@ node_on_line(struct node *n, struct conn *c, const char *line, size_t len)
 	else if (node_is(w, wl, "addr"))
 		on_addr(n, c, s, end);
 	else if (node_is(w, wl, "mempool") && s == end)
-		on_mempool(n, c);
+		on_mempool(c);
 	else if (node_is(w, wl, "getinfo") && s == end)
 		on_getinfo(n, c);
 	else if (node_is(w, wl, "ping") && hex16(s, end) == 0)
