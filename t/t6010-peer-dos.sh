@@ -32,8 +32,7 @@ honest_served() {
 	us=$(test-elapsed -t 5 peer-send -q --ping "$(node_addr v)") &&
 	echo "# ping during the attack: $us us" >&2 &&
 	test "$us" -lt "$served_us" &&
-	k=$(($(cat next.k) + 1)) && echo $k >next.k &&
-	sed -n "${k}p" next.blk >one.blk &&
+	next_block one.blk >/dev/null &&
 	us=$(test-elapsed -t 5 peer-send -q "$(node_addr v)" <one.blk) &&
 	echo "# block during the attack: $us us" >&2 &&
 	test "$us" -lt "$served_us" &&
@@ -67,20 +66,65 @@ attack_end() {
 	return 0
 }
 
-test_expect_success 'setup: a chain with a 120 KB block, 800 transactions in the pool' '
-	test-mkchain 20 >base.blk &&
+# mix NAME ARGS...: one of several attacks at once, its files named NAME.*
+mix() {
+	mix_name_=$1
+	shift
+	rm -f "$mix_name_.ready" &&
+	{ test-flood -f "$mix_name_.ready" "$@" "$(node_addr v)" >"$mix_name_.out" & } &&
+	echo $! >"$mix_name_.pid" &&
+	echo "$mix_name_" >>mix.names
+}
+
+mix_end() {
+	for m in $(cat mix.names)
+	do
+		kill "$(cat "$m.pid")" 2>/dev/null
+		wait "$(cat "$m.pid")" 2>/dev/null
+	done
+	rm -f mix.names
+	return 0
+}
+
+# next_block FILE: the next block of next.blk, into FILE; its hash
+next_block() {
+	k=$(($(cat next.k) + 1)) && echo $k >next.k &&
+	sed -n "${k}p" next.blk >"$1" &&
+	sed "s/.* hash=\([0-9a-f]*\) .*/\1/" "$1"
+}
+
+# out_slots: the inbound and outbound connections of v, as its --info says
+out_slots() {
+	peer-send --info "$(node_addr v)" | sed -n "s/.* in=\([0-9]*\) out=\([0-9]*\) .*/\1 \2/p"
+}
+
+# The chain is long enough that a getheaders answer is full (2000 headers,
+# 322 KB) and a getblocks answer too (500 inv lines); the pool is full
+# (5000 transactions, a mempool answer of 360 KB): an attack that the
+# budget did not bound would pass the ceiling many times over.
+test_expect_success 'setup: 2100 blocks and one of 120 KB, a full pool' '
+	test-mkchain 2100 >base.blk &&
 	head -c 120000 /dev/zero | tr "\\0" x >data.txt && echo >>data.txt &&
 	test-mkchain -c base.blk -d data.txt 1 >big.blk &&
 	cat base.blk big.blk >v.blk &&
 	test-mkchain -c v.blk 40 >next.blk &&
 	echo 0 >next.k &&
 	big=$(sed "s/.* hash=\([0-9a-f]*\) .*/\1/" big.blk) && echo "$big" >big.hash &&
+	node_init w v.blk &&
+	node_start w &&
 	node_init v v.blk &&
-	i=0 && while test $i -lt 800; do echo "tx data:record-$i"; i=$((i + 1)); done >pool.txs &&
-	node_start v --hello-timeout 1 &&
+	i=0 &&
+	while test $i -lt 1000
+	do
+		echo "peer addr=127.9.$((i / 250)).$((i % 250 + 1)):9 seen=1 attempts=1 successes=1"
+		i=$((i + 1))
+	done >v/peers &&
+	i=0 && while test $i -lt 5000; do echo "tx data:record-$i"; i=$((i + 1)); done >pool.txs &&
+	node_start v --hello-timeout 1 --max-in 150 --max-out 0 --connect "$(node_addr w)" &&
+	test_wait_until 10 "test \"\$(out_slots)\" = \"1 1\"" &&
 	peer-send "$(node_addr v)" <pool.txs >pool.out &&
-	test_line_count = 800 pool.out && test_grep ! rejected pool.out &&
-	peer-send --mempool "$(node_addr v)" >mempool && test_line_count = 800 mempool
+	test_line_count = 5000 pool.out && test_grep ! rejected pool.out &&
+	peer-send --mempool "$(node_addr v)" >mempool && test_line_count = 5000 mempool
 '
 
 test_expect_success 'getblocks from 10 connections that never read: bounded, honest peers served' '
@@ -98,7 +142,7 @@ test_expect_success 'getheaders from 10 connections that never read' '
 	under_ceiling
 '
 
-test_expect_success '16,000 mempool requests on one connection that never reads (800 in the pool)' '
+test_expect_success '16,000 mempool requests on one connection that never reads (a full pool)' '
 	test_when_finished "attack_end" &&
 	attack -n 1 -c 16000 -g "$(chain_id)" -p 5003 -s 127.0.0.2 -w 60 -m mempool &&
 	honest_served &&
@@ -108,6 +152,18 @@ test_expect_success '16,000 mempool requests on one connection that never reads 
 test_expect_success '1,600 getdata of a 120 KB block from 4 connections that never read' '
 	test_when_finished "attack_end" &&
 	attack -n 4 -c 1600 -g "$(chain_id)" -p 5004 -s 127.0.0.2 -w 60 -m "getdata block $(cat big.hash)" &&
+	honest_served &&
+	under_ceiling
+'
+
+test_expect_success 'getaddr from 10 connections that never read (1000 addresses known)' '
+	test_when_finished "attack_end" &&
+	{ printf "hello chain=%s height=0 work=0 port=0 nonce=00000000000000aa agent=raw\n" \
+		"$(chain_id)" && echo getaddr && echo "ping 00000000000000aa"; } >getaddr.in &&
+	test-netcat -u "pong 00000000000000aa" "$(node_addr v)" <getaddr.in >getaddr.out &&
+	grep "^addr " getaddr.out | tr " " "\n" | grep "^127\.9\." >answer.addrs &&
+	test_line_count = 1000 answer.addrs &&
+	attack -n 10 -c 16000 -g "$(chain_id)" -p 5009 -s 127.0.0.7 -w 60 -m getaddr &&
 	honest_served &&
 	under_ceiling
 '
@@ -125,6 +181,15 @@ test_expect_success '300 clients that answer pings: every inbound connection cou
 	peer-send --ping "$(node_addr v)" >pong &&
 	test_grep "evicted 127.0.0.3:[0-9]*: inbound slots are full" v/log &&
 	under_ceiling
+'
+
+test_expect_success 'the outbound slot stays while 300 clients flood the inbound ones' '
+	test_when_finished "attack_end" &&
+	attack -n 300 -R -r -g "$(chain_id)" -p 0 -s 127.0.0.8 -w 60 &&
+	out_slots >slots && echo "# inbound and outbound during the flood: $(cat slots)" &&
+	read in out <slots && test "$in" -le 150 && test "$out" = 1 &&
+	h=$(next_block wb.blk) && peer-send -q "$(node_addr w)" <wb.blk &&
+	test_wait_until 10 "grep -q $h v/chain.blk"
 '
 
 test_expect_success 'sockets that never say hello are dropped, and their address banned' '
@@ -173,11 +238,70 @@ test_expect_success 'half a line, then nothing: the connection is closed after t
 	honest_served
 '
 
+test_expect_success 'all at once: headers, blocks, pool, addresses, clients, silent sockets, lines begun' '
+	test_when_finished "mix_end" &&
+	{ printf "block height=1 hash="; head -c 60000 /dev/zero | tr "\\0" a; } >begun.msg &&
+	mix hdr -n 6 -c 1700 -g "$(chain_id)" -p 5021 -s 127.0.0.21 -w 60 -m "getheaders $(chain_id)" &&
+	mix inv -n 6 -c 1700 -g "$(chain_id)" -p 5022 -s 127.0.0.22 -w 60 -m "getblocks $(chain_id)" &&
+	mix blk -n 4 -c 1600 -g "$(chain_id)" -p 5023 -s 127.0.0.23 -w 60 -m "getdata block $(cat big.hash)" &&
+	mix pool -n 2 -c 16000 -g "$(chain_id)" -p 5024 -s 127.0.0.24 -w 60 -m mempool &&
+	mix addr -n 4 -c 16000 -g "$(chain_id)" -p 5025 -s 127.0.0.25 -w 60 -m getaddr &&
+	mix begun -n 20 -c 1 -g "$(chain_id)" -p 5026 -s 127.0.0.26 -w 60 -M begun.msg &&
+	mix cli -n 100 -R -r -g "$(chain_id)" -p 0 -s 127.0.0.27 -w 60 &&
+	mix mute -n 20 -R -s 127.0.0.28 -w 60 &&
+	for m in hdr inv blk pool addr begun cli mute
+	do
+		test_wait_until 30 "test -s $m.ready" || return 1
+	done &&
+	honest_served &&
+	honest_served &&
+	under_ceiling &&
+	read in out <<-EOF &&
+	$(out_slots)
+	EOF
+	test "$out" = 1 &&
+	verify -q v/chain.blk
+'
+
+test_expect_success '140 connections each holding 900 KB of a line not finished: input is bounded in all' '
+	test_when_finished "attack_end" &&
+	{ printf "block height=1 hash="; head -c 900000 /dev/zero | tr "\\0" a; } >half.big &&
+	attack -n 140 -c 1 -g "$(chain_id)" -p 5012 -s 127.0.0.10 -w 60 -M half.big &&
+	honest_served &&
+	under_ceiling
+'
+
+test_expect_success 'eviction keeps the inbound peer that relayed a block last, the youngest of its group' '
+	test_when_finished "attack_end; kill \$(cat relay.pid) 2>/dev/null; node_stop e" &&
+	node_init e v/chain.blk &&
+	node_start e -v --max-in 5 --max-out 0 &&
+	rm -f flood.ready &&
+	{ test-flood -f flood.ready -n 4 -r -g "$(chain_id)" -p 0 -s 127.0.0.9 -w 60 "$(node_addr e)" >flood.out & } &&
+	echo $! >flood.pid &&
+	test_wait_until 20 "test -s flood.ready" &&
+	test_wait_until 10 "test \$(grep -c \"127.0.0.9:[0-9]*: hello\" e/log) = 4" &&
+	h=$(next_block rb.blk) &&
+	{ printf "hello chain=%s height=0 work=0 port=0 nonce=00000000000000bb agent=raw\n" \
+		"$(chain_id)" && cat rb.blk; } >relay.in &&
+	{ test-netcat -s 127.0.0.9 -w 60 "$(node_addr e)" <relay.in >relay.out & } &&
+	echo $! >relay.pid &&
+	test_wait_until 10 "grep -q $h e/chain.blk" &&
+	rport=$(sed -n "s/.*inbound connection from 127\.0\.0\.9:\([0-9]*\)\$/\1/p" e/log | tail -n 1) &&
+	echo "# the relayer is 127.0.0.9:$rport" &&
+	peer-send --ping "$(node_addr e)" >pong &&
+	test_wait_until 10 "grep -q \"evicted 127.0.0.9:[0-9]*: inbound slots are full\" e/log" &&
+	grep "evicted 127.0.0.9:" e/log >evicted &&
+	test_line_count = 1 evicted &&
+	test_grep ! "evicted 127.0.0.9:$rport:" evicted &&
+	kill -0 "$(cat relay.pid)"
+'
+
 test_expect_success 'after it all: the node is up, its chain verifies, it stops cleanly' '
 	under_ceiling &&
 	peer-send --ping "$(node_addr v)" >pong &&
 	verify -q v/chain.blk &&
-	node_stop v
+	node_stop v &&
+	node_stop w
 '
 
 test_done

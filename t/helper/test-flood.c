@@ -3,11 +3,12 @@
  * line many times, reading the answers or never reading them.
  *
  *	test-flood [-n conns] [-c count] [-g chain] [-p port] [-s srcaddr]
- *	    [-m line] [-r] [-R] [-w seconds] [-f readyfile] host:port
+ *	    [-m line | -M file] [-r] [-R] [-w seconds] [-f readyfile] host:port
  *
  * -g: say hello for this chain id first (-p: the port it claims, 0 for a
  * client); -m: the line sent count times on each connection (none: only the
- * hello, or nothing without -g); -r: read what the node sends and answer its
+ * hello, or nothing without -g); -M: the file's bytes instead, sent as they
+ * are (a file without a last newline sends a line begun and not finished); -r: read what the node sends and answer its
  * pings (default: never read, with a small receive buffer); -R: open a new
  * connection for each one the node closes, until the time is up; -w: hold
  * the connections this long (default 5 s); -f: write "ready" to the file
@@ -37,26 +38,53 @@ struct fl {
 	int once;		/* it sent everything at least once */
 };
 
-static const char *chain, *src, *msg;
+static const char *chain, *src, *msg, *msgfile;
 static int port, readit;
 static long count = 1;
 static char *out;
 static size_t outn;
 
+/* The -M file's bytes (a malloc'd string) and their length in *len. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *p = NULL;
+	long sz;
+
+	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (sz = ftell(fp)) < 0 ||
+	    fseek(fp, 0, SEEK_SET) != 0 || (p = malloc((size_t)sz + 1)) == NULL ||
+	    fread(p, 1, (size_t)sz, fp) != (size_t)sz)
+		exit(3);
+	fclose(fp);
+	*len = (size_t)sz;
+	return p;
+}
+
 static void
 build_out(void)
 {
-	size_t ml = msg ? strlen(msg) + 1 : 0;
+	size_t ml = msg ? strlen(msg) + 1 : 0, fl = 0;
+	char *fb = msgfile ? slurp(msgfile, &fl) : NULL;
 	long k;
 
+	if (fb != NULL) {
+		msg = fb;
+		ml = fl;
+	}
 	out = malloc(ml * (size_t)count + 1);
 	if (out == NULL)
 		exit(3);
 	for (k = 0; msg != NULL && k < count; k++) {
-		memcpy(out + outn, msg, ml - 1);
-		out[outn + ml - 1] = '\n';
+		if (fb != NULL) {
+			memcpy(out + outn, fb, fl);
+		} else {
+			memcpy(out + outn, msg, ml - 1);
+			out[outn + ml - 1] = '\n';
+		}
 		outn += ml;
 	}
+	free(fb);
 }
 
 static void
@@ -133,7 +161,7 @@ main(int argc, char *argv[])
 	int ch, again = 0, told = 0;
 	int64_t end;
 
-	while ((ch = getopt(argc, argv, "n:c:g:p:s:m:rRw:f:")) != -1) {
+	while ((ch = getopt(argc, argv, "n:c:g:p:s:m:M:rRw:f:")) != -1) {
 		switch (ch) {
 		case 'n': n = atol(optarg); break;
 		case 'c': count = atol(optarg); break;
@@ -141,6 +169,7 @@ main(int argc, char *argv[])
 		case 'p': port = atoi(optarg); break;
 		case 's': src = optarg; break;
 		case 'm': msg = optarg; break;
+		case 'M': msgfile = optarg; break;
 		case 'r': readit = 1; break;
 		case 'R': again = 1; break;
 		case 'w': wait_s = atol(optarg); break;
@@ -225,6 +254,6 @@ main(int argc, char *argv[])
 	return 0;
 usage:
 	fprintf(stderr, "usage: test-flood [-n conns] [-c count] [-g chain] [-p port] "
-	    "[-s srcaddr] [-m line] [-r] [-R] [-w seconds] [-f readyfile] host:port\n");
+	    "[-s srcaddr] [-m line | -M file] [-r] [-R] [-w seconds] [-f readyfile] host:port\n");
 	return 2;
 }

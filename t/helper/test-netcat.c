@@ -1,9 +1,14 @@
 /* test-netcat: send standard input to host:port, copy what comes back until the peer closes */
 /*
- * Usage: test-netcat [-w seconds] [-u text] host:port
+ * Usage: test-netcat [-w seconds] [-u text] [-s srcaddr] host:port
  * -w: give up after this long (10 s); -u: stop once what came back holds
- * text (say the pong of a ping sent last: a node answers in order).
+ * text (say the pong of a ping sent last: a node answers in order); -s:
+ * connect from this local IPv4 address (127.0.0.0/8 plays other hosts).
+ * The connection stays open after standard input ends, until the peer
+ * closes it or the time is up.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +29,22 @@ seen(const char *got, size_t len, size_t n, const char *text)
 	return 0;
 }
 
+static int
+bind_to(int fd, const char *ip)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	if (inet_pton(AF_INET, ip, &sin.sin_addr) != 1)
+		return -1;
+	return bind(fd, (struct sockaddr *)&sin, sizeof sin);
+}
+
 int
 main(int argc, char *argv[])
 {
-	const char *until = NULL;
+	const char *until = NULL, *src = NULL;
 	char *got = NULL;
 	size_t glen = 0;
 	struct addrinfo *res;
@@ -37,9 +54,12 @@ main(int argc, char *argv[])
 	int64_t end;
 
 	bu_setprogname(argv[0]);
-	while (argc >= 4 && (strcmp(argv[1], "-w") == 0 || strcmp(argv[1], "-u") == 0)) {
+	while (argc >= 4 && (strcmp(argv[1], "-w") == 0 || strcmp(argv[1], "-u") == 0 ||
+	    strcmp(argv[1], "-s") == 0)) {
 		if (argv[1][1] == 'w')
 			wait_s = atoi(argv[2]);
+		else if (argv[1][1] == 's')
+			src = argv[2];
 		else
 			until = argv[2];
 		argv += 2;
@@ -48,7 +68,8 @@ main(int argc, char *argv[])
 	if (argc != 2 || net_resolve(argv[1], NULL, 0, &res, &e) != 0)
 		return 2;
 	fd = socket(res->ai_family, SOCK_STREAM, 0);
-	if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0)
+	if (fd < 0 || (src != NULL && bind_to(fd, src) != 0) ||
+	    connect(fd, res->ai_addr, res->ai_addrlen) != 0)
 		return 3;
 	freeaddrinfo(res);
 	end = net_ms() + wait_s * 1000;
