@@ -196,7 +196,7 @@ test_expect_success 'sockets that never say hello are dropped, and their address
 	test_when_finished "attack_end" &&
 	attack -n 40 -R -s 127.0.0.4 -w 60 &&
 	test_wait_until 30 "grep -q \"ban 127.0.0.4:0 .*no-hello\" v/log" &&
-	test_grep "^ban addr=127.0.0.4:0 until=[0-9]* reason=no-hello\$" v/bans &&
+	test_wait_until 10 "grep -q \"^ban addr=127.0.0.4:0 until=[0-9]* reason=no-hello\\\$\" v/bans" &&
 	honest_served
 '
 
