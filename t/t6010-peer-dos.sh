@@ -238,7 +238,7 @@ test_expect_success 'half a line, then nothing: the connection is closed after t
 	honest_served
 '
 
-test_expect_success 'all at once: headers, blocks, pool, addresses, clients, silent sockets, lines begun' '
+test_expect_success 'all at once: headers, blocks, pool, addresses, clients, silent sockets, lines begun; each attacker dropped' '
 	test_when_finished "mix_end" &&
 	{ printf "block height=1 hash="; head -c 60000 /dev/zero | tr "\\0" a; } >begun.msg &&
 	mix hdr -n 6 -c 1700 -g "$(chain_id)" -p 5021 -s 127.0.0.21 -w 60 -m "getheaders $(chain_id)" &&
@@ -260,7 +260,13 @@ test_expect_success 'all at once: headers, blocks, pool, addresses, clients, sil
 	$(out_slots)
 	EOF
 	test "$out" = 1 &&
-	verify -q v/chain.blk
+	verify -q v/chain.blk &&
+	for a in 21 22 23 24 25
+	do
+		test_wait_until 40 "grep -q \"disconnected 127.0.0.$a:[0-9]*: not reading\" v/log" || return 1
+	done &&
+	test_grep "disconnected 127.0.0.26:[0-9]*: a line begun and not finished in time" v/log &&
+	test_wait_until 30 "grep -q \"ban 127.0.0.28:0 .*no-hello\" v/log"
 '
 
 test_expect_success '140 connections each holding 900 KB of a line not finished: input is bounded in all' '
