@@ -193,15 +193,14 @@ static int
 netin_room(struct netin *in)
 {
 	size_t top = in->limit + NETIN_READ, want = in->n + NETIN_READ;
+	int grow, shrink;
 	char *nb;
 
 	if (want > top)
 		want = top;
-	if (in->cap - in->n >= NETIN_READ / 4 && !(in->cap > 2 * NETIN_READ && want <= NETIN_READ + NETIN_READ / 2))
-		return 0;
-	if (want < NETIN_READ)
-		want = NETIN_READ;
-	if (want == in->cap)
+	grow = in->cap - in->n < NETIN_READ / 4 && in->cap < want;
+	shrink = in->cap > 2 * NETIN_READ && want <= NETIN_READ + NETIN_READ / 2;
+	if (!grow && !shrink)
 		return 0;
 	if ((nb = realloc(in->buf, want)) == NULL) {
 		errno = ENOMEM;

@@ -45,7 +45,7 @@ struct netin {
  * (errno). The buffer never grows past limit + NETIN_READ.
  */
 int netin_read(struct netin *in, int fd);
-/* The same, taking at most max bytes (max 0: none, but a full buffer is not an error). */
+/* The same, taking at most max bytes (0: reads nothing, returns 1). */
 int netin_read_max(struct netin *in, int fd, size_t max);
 /* 1 and the next complete line (no '\n'); 0: none yet; -1: a line over the limit. */
 int netin_line(struct netin *in, char **line, size_t *len);

@@ -8,16 +8,28 @@ buffered(const struct conn *c)
 }
 
 /*
- * One read: NETIN_READ bytes at most, and while every input together holds
- * more than NODE_IN_TOTAL, only up to NETIN_READ buffered in this one.
+ * What c's next read may take: NETIN_READ bytes at most, up to its line
+ * limit and one read, and while every input together holds more than
+ * NODE_IN_TOTAL (n->inbuf, as this pass began), only up to NETIN_READ
+ * buffered in c. 0: c is not read (nor polled for input).
  */
+static size_t
+read_room(const struct node *n, const struct conn *c)
+{
+	size_t have = buffered(c), cap = c->in.limit + NETIN_READ;
+
+	if (c->eof || have >= cap)
+		return 0;
+	if (n->inbuf > NODE_IN_TOTAL)
+		cap = NETIN_READ;
+	return have >= cap ? 0 : cap - have < NETIN_READ ? cap - have : NETIN_READ;
+}
+
 static void
 read_input(struct node *n, struct conn *c)
 {
 	size_t before = buffered(c);
-	size_t max = n->inbuf <= NODE_IN_TOTAL ? NETIN_READ :
-	    before < NETIN_READ ? NETIN_READ - before : 0;
-	int got = netin_read_max(&c->in, c->fd, max);
+	int got = netin_read_max(&c->in, c->fd, read_room(n, c));
 
 	if (got < 0)
 		node_conn_close(n, c, strerror(errno));
@@ -210,8 +222,7 @@ build_pfds(struct node *n, int *busy)
 		pf[k].events = 0;
 		if (c->st == C_CONNECTING)
 			pf[k].events = POLLOUT;
-		else if (!c->eof && buffered(c) < c->in.limit + NETIN_READ &&
-		    (total <= NODE_IN_TOTAL || buffered(c) < NETIN_READ))
+		else if (read_room(n, c) > 0)
 			pf[k].events = POLLIN;
 		if (netout_pending(&c->out) > 0)
 			pf[k].events |= POLLOUT;
