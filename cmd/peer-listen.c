@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmdutil.h"
 #include "net.h"
@@ -22,7 +23,7 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: peer-listen [-qv] [-l address] [-p port] [--port-file file]\n"
+	    "usage: peer-listen [-qv] [-j threads] [-l address] [-p port] [--port-file file]\n"
 	    "                   [--connect host:port] [--addnode host:port] [--seed name]\n"
 	    "                   [--max-in n] [--max-out n] [--hello-timeout seconds]\n"
 	    "                   [--bantime seconds] dir\n");
@@ -75,6 +76,7 @@ main(int argc, char *argv[])
 		{ "max-out", required_argument, NULL, 'O' },
 		{ "hello-timeout", required_argument, NULL, 'T' },
 		{ "bantime", required_argument, NULL, 'B' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		OPT_COMMON,
@@ -89,8 +91,9 @@ main(int argc, char *argv[])
 	int ch, rc;
 
 	cmd_init(argv);
-	while ((ch = getopt_long(argc, argv, "l:p:qvh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "j:l:p:qvh", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'j': opt_u64_or_exit("-j", optarg, 1, 256, &v); o.threads = (unsigned)v; break;
 		case 'l': push(o.listen, &o.nlisten, listen_arg(optarg), "--listen"); break;
 		case 'p':
 			opt_u64_or_exit("--port", optarg, 0, 65535, &v);
@@ -119,6 +122,8 @@ main(int argc, char *argv[])
 		usage(2);
 	}
 	o.dir = argv[optind];
+	if (o.threads == 0)	/* a helper beside the loop when there is a second CPU */
+		o.threads = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	now_or_exit();
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;

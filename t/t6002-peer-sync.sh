@@ -10,17 +10,18 @@ test_expect_success 'setup: a 1,000-block chain' '
 	verify -q long.blk
 '
 
-test_expect_success 'a new node given one peer syncs it all and learns the peer'"'"'s peers' '
+test_expect_success 'a new node given one peer syncs it all (block lines parsed ahead by 0, 2, 1 helpers) and learns the peer'"'"'s peers' '
 	test_when_finished "node_stop a && node_stop b && node_stop c && node_stop d" &&
 	node_init a long.blk &&
 	node_init b gen.blk &&
 	node_init c gen.blk &&
 	node_init d gen.blk &&
 	node_start a &&
-	node_start b --connect "$(node_addr a)" &&
-	node_start c --connect "$(node_addr a)" &&
+	node_start b -j 1 --connect "$(node_addr a)" &&
+	node_start c -j 3 --connect "$(node_addr a)" &&
 	node_wait_height b 1000 &&
 	node_wait_height c 1000 &&
+	test_cmp long.blk b/chain.blk && test_cmp long.blk c/chain.blk &&
 	node_start d --addnode "$(node_addr a)" &&
 	node_wait_height d 1000 &&
 	test_cmp long.blk d/chain.blk &&

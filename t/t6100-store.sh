@@ -7,6 +7,17 @@ tip_hash() {
 	tail -n 1 "$1" | sed 's/^block height=[0-9]* hash=\([0-9a-f]*\) .*/\1/'
 }
 
+# store_twice DIR: test-store DIR <cmd >out 2>log, and the same on a copy of
+# DIR (made first) with its block lines parsed ahead by two helpers (-j 3, as
+# peer-listen -j): the answers and the chain files must agree
+store_twice() {
+	rm -rf "$1.j3" && cp -R "$1" "$1.j3" &&
+	test-store "$1" <cmd >out 2>log &&
+	test-store -j 3 "$1.j3" <cmd >out.j3 2>log.j3 &&
+	test_cmp out out.j3 &&
+	test_cmp "$1/chain.blk" "$1.j3/chain.blk"
+}
+
 # as_peer P: headers messages of standard input as from peer P
 as_peer() {
 	sed "s/^headers /headers $1 /"
@@ -53,7 +64,7 @@ test_expect_success 'blocks in any order: the tip moves once the heavier branch 
 		sed "s/^/block /" l.part | sed -n "1!G;h;\$p" &&
 		echo tip
 	} >cmd &&
-	test-store c >out <cmd 2>log &&
+	store_twice c &&
 	head -n 1 out >first && echo "stored=30 best=50" >expect && test_cmp expect first &&
 	sed -n "2,30p" out | sort -u >mid && echo side >expect && test_cmp expect mid &&
 	sed -n 31p out >last && echo accepted >expect && test_cmp expect last &&
@@ -106,7 +117,7 @@ test_expect_success 'an invalid block marks itself and its descendants; the best
 		echo best && echo tip &&
 		test-headers -f 26 bad.blk | as_peer 1
 	} >cmd &&
-	test-store f >out <cmd 2>log &&
+	store_twice f &&
 	sed -n "2,4p" out | sort -u >got && echo accepted >expect && test_cmp expect got &&
 	sed -n 5p out >got && echo "invalid bad-cb-amount" >expect && test_cmp expect got &&
 	sed -n 6p out >got && echo "invalid bad-cb-amount punish" >expect && test_cmp expect got &&
@@ -122,7 +133,7 @@ test_expect_success 'a block whose transactions do not match its header leaves t
 	sed "s/tx=coinbase:21:/tx=coinbase:21:/; s/:aa\$/:ab/" one >mutated &&
 	! cmp -s one mutated &&
 	{ sed "s/^/block /" mutated && sed "s/^/block /" one && echo tip; } >cmd &&
-	test-store g >out <cmd &&
+	store_twice g &&
 	cat >expect <<-EOF &&
 	invalid bad-merkle punish
 	accepted
@@ -146,8 +157,28 @@ test_expect_success 'a block ahead of the clock is not yet acceptable, and not i
 test_expect_success 'a block whose parent is unknown is not stored' '
 	rm -rf i && mkdir i && cp base.blk i/chain.blk &&
 	sed -n 2p l.part | sed "s/^/block /" >cmd && echo count >>cmd &&
-	test-store i >out <cmd &&
+	store_twice i &&
 	printf "orphan bad-prevblk\ncount 21\n" >expect && test_cmp expect out
+'
+
+test_expect_success 'helpers parse the lines ahead: a line that does not parse is judged in its place' '
+	rm -rf j && mkdir j && cp base.blk j/chain.blk &&
+	{
+		sed -n 1p l.part | sed "s/^/block /" &&
+		echo "block block height=x" &&
+		sed -n 2p l.part | sed "s/ hash=/ hash=0/; s/^/block /" &&
+		sed -n "2,3p" l.part | sed "s/^/block /" && echo tip
+	} >cmd &&
+	store_twice j &&
+	cat >expect <<-EOF &&
+	accepted
+	invalid bad-syntax punish
+	invalid bad-syntax punish
+	accepted
+	accepted
+	tip 23 $(sed -n 3p l.part | sed "s/.* hash=\([0-9a-f]*\) .*/\1/")
+	EOF
+	test_cmp expect out
 '
 
 test_done

@@ -838,13 +838,20 @@ check_txs(struct chain *c, const struct block *b, uint32_t height, const struct 
 }
 
 int
-chain_check_block(struct chain *c, const struct block *b, uint32_t height, size_t len,
-    int *mutated, struct bu_err *e)
+chain_check_block_pre(struct chain *c, const struct block *b, uint32_t height, size_t len,
+    const struct chain_pre *pre, int *mutated, struct bu_err *e)
 {
 	*mutated = 0;
 	if (check_length(c, b, len, e) != 0)
 		return -1;
-	return check_txs(c, b, height, NULL, mutated, e);
+	return check_txs(c, b, height, pre, mutated, e);
+}
+
+int
+chain_check_block(struct chain *c, const struct block *b, uint32_t height, size_t len,
+    int *mutated, struct bu_err *e)
+{
+	return chain_check_block_pre(c, b, height, len, NULL, mutated, e);
 }
 
 static int

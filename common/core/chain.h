@@ -163,6 +163,9 @@ int chain_time_too_new(const struct chain *c, uint32_t time);
  */
 int chain_check_block(struct chain *c, const struct block *b, uint32_t height, size_t len,
     int *mutated, struct bu_err *e);
+/* The same, with the merkle rules as pre found them (pre->hash and pre->sig unused). */
+int chain_check_block_pre(struct chain *c, const struct block *b, uint32_t height, size_t len,
+    const struct chain_pre *pre, int *mutated, struct bu_err *e);
 /* Back to an earlier tip of the same chain: t from the caller's index, m the ledger's mark then. */
 void chain_rewind(struct chain *c, const struct chain_tip *t, struct ledger_mark m);
 /* Bitcoin's retarget: actual timespan clamped to [T/4, 4T], T = retarget x spacing. */

@@ -264,6 +264,20 @@ netin_line(struct netin *in, char **line, size_t *len)
 	return 1;
 }
 
+int
+netin_peek(const struct netin *in, size_t *off, const char **line, size_t *len)
+{
+	size_t at = in->start + *off;
+	const char *nl;
+
+	if (at >= in->n || (nl = memchr(in->buf + at, '\n', in->n - at)) == NULL)
+		return 0;
+	*line = in->buf + at;
+	*len = (size_t)(nl - *line);
+	*off += *len + 1;
+	return 1;
+}
+
 void
 netin_free(struct netin *in)
 {

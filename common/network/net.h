@@ -49,6 +49,12 @@ int netin_read(struct netin *in, int fd);
 int netin_read_max(struct netin *in, int fd, size_t max);
 /* 1 and the next complete line (no '\n'); 0: none yet; -1: a line over the limit. */
 int netin_line(struct netin *in, char **line, size_t *len);
+/*
+ * The complete lines after those taken, without taking them: *off is 0 at
+ * first; 1 and the next one while there is one (the pointer netin_line
+ * will give for it), else 0. Valid until the next netin_read.
+ */
+int netin_peek(const struct netin *in, size_t *off, const char **line, size_t *len);
 void netin_free(struct netin *in);
 
 #define NETOUT_KEEP (256u << 10)	/* an empty queue keeps at most this much memory */

@@ -421,6 +421,8 @@ node_open(struct node **np, const struct node_opts *o, struct bu_err *e)
 		return -1;
 	if (open_listeners(n, e) != 0 || write_port(n, e) != 0)
 		return -1;
+	if (o->threads > 1 && (n->pool = pool_new(o->threads - 1, e)) == NULL)
+		return -1;
 	node_log(n, 0, "chain %s height=%lu", store_chain(n->st)->idhex,
 	    (unsigned long)store_chain(n->st)->height);
 	return 0;
@@ -448,5 +450,8 @@ node_close(struct node *n)
 	buf_free(&n->back);
 	buf_free(&n->hcache);
 	free(n->asked);
+	pool_free(n->pool);
+	for (i = 0; i < NODE_PREP_LINES; i++)
+		store_pre_free(&n->prep[i]);
 	free(n);
 }

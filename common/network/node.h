@@ -25,6 +25,7 @@ struct node_opts {
 	unsigned hello_timeout;	/* seconds */
 	int64_t bantime;	/* seconds */
 	int verbosity;		/* -1 quiet, 0 events, 1 messages */
+	unsigned threads;	/* the loop's and its helpers' (block lines parsed ahead); 0 as 1 */
 };
 
 struct node;

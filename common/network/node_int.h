@@ -16,6 +16,7 @@
 #include "mempool.h"
 #include "net.h"
 #include "peers.h"
+#include "pool.h"
 #include "replace.h"
 #include "store.h"
 
@@ -47,6 +48,7 @@
 #define NODE_POLL_MS 100
 #define NODE_OUT_BUDGET (256u << 10)	/* a peer's requests wait while this much is unsent */
 #define NODE_PASS_LINES 64	/* lines taken from one peer in one pass of the loop */
+#define NODE_PREP_LINES 512	/* block lines of one peer the helpers parse ahead (-j) */
 #define NODE_SLICE_US 50	/* and at most this long (one line at least) */
 #define NODE_ALONE_US 5000	/* the slice of a peer that no other one waits beside */
 #define NODE_HELLO_LINE 4096	/* the line limit before hello */
@@ -143,6 +145,10 @@ struct node {
 	struct buf hcache;	/* the last headers answer, from hcache_from while the tip is hcache_tip */
 	uint32_t hcache_from;
 	int32_t hcache_tip;
+	struct pool *pool;	/* helpers that parse block lines ahead of the loop (-j) */
+	struct store_pre prep[NODE_PREP_LINES];	/* block lines waiting in one peer's input */
+	const char *prepline[NODE_PREP_LINES];
+	size_t preplen[NODE_PREP_LINES], nprep, prepat;
 };
 
 /* What a hello line says. */
@@ -202,6 +208,8 @@ void node_on_hello(struct node *n, struct conn *c, const char *s, const char *en
 void node_serve_answer(struct node *n, struct conn *c);
 int node_is(const char *w, size_t wl, const char *name);
 void node_on_line(struct node *n, struct conn *c, const char *line, size_t len);
+/* node_loop.c: what the helpers found of block line line, if they were given it; else NULL */
+const struct store_pre *node_prep_take(struct node *n, const char *line);
 
 /* node_loop.c */
 void node_free_closed(struct node *n);

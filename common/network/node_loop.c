@@ -40,6 +40,57 @@ read_input(struct node *n, struct conn *c)
 	c->more = 1;
 }
 
+static void
+prep_one(void *arg, size_t i)
+{
+	struct node *n = arg;
+
+	store_prepare(&n->prep[i], n->prepline[i], n->preplen[i]);
+}
+
+/* The block lines waiting in c's input (at most max), for the helpers to parse ahead. */
+static void
+prep_begin(struct node *n, struct conn *c, size_t max)
+{
+	const char *line;
+	size_t off = 0, len;
+
+	n->nprep = n->prepat = 0;
+	if (n->pool == NULL)
+		return;
+	if (max > NODE_PREP_LINES)
+		max = NODE_PREP_LINES;
+	while (n->nprep < max && netin_peek(&c->in, &off, &line, &len))
+		if (len > 6 && memcmp(line, "block ", 6) == 0) {
+			n->prepline[n->nprep] = line;
+			n->preplen[n->nprep++] = len;
+		}
+	if (n->nprep < 2)
+		n->nprep = 0;
+	else
+		pool_begin(n->pool, n->nprep, prep_one, n);
+}
+
+static void
+prep_end(struct node *n)
+{
+	if (n->nprep > 0)
+		pool_end(n->pool);
+	n->nprep = n->prepat = 0;
+}
+
+
+const struct store_pre *
+node_prep_take(struct node *n, const char *line)
+{
+	while (n->prepat < n->nprep && n->prepline[n->prepat] < line)
+		n->prepat++;	/* a line the loop did not take as a block */
+	if (n->prepat == n->nprep || n->prepline[n->prepat] != line)
+		return NULL;
+	pool_take(n->pool, n->prepat);
+	return &n->prep[n->prepat++];
+}
+
 /*
  * Take the peer's lines while its answers fit its budget: at most
  * NODE_PASS_LINES a pass, none while a long answer is being produced or more
@@ -47,14 +98,13 @@ read_input(struct node *n, struct conn *c)
  * (and, once that is full, in the kernel: the node stops reading it).
  */
 static void
-take_lines(struct node *n, struct conn *c)
+take_run(struct node *n, struct conn *c, int alone)
 {
 	char *line;
 	size_t len, pend;
-	int k, lines = 0, alone = n->nbusy <= 1;
+	int k, lines = 0;
 	int64_t t0 = net_us(), slice = alone ? NODE_ALONE_US : NODE_SLICE_US;
 
-	node_serve_answer(n, c);
 	while (c->st != C_CLOSED && !n->fatal) {
 		if (c->ans != ANS_NONE || netout_pending(&c->out) >= NODE_OUT_BUDGET ||
 		    (lines == NODE_PASS_LINES && !alone) || n->outbuf >= NODE_OUT_TOTAL ||
@@ -77,6 +127,18 @@ take_lines(struct node *n, struct conn *c)
 	c->more = 0;
 	if (c->eof)
 		node_conn_close(n, c, "closed by the peer");
+}
+
+static void
+take_lines(struct node *n, struct conn *c)
+{
+	int alone = n->nbusy <= 1;
+
+	node_serve_answer(n, c);
+	if (c->ans == ANS_NONE && c->st != C_CLOSED)
+		prep_begin(n, c, alone ? NODE_PREP_LINES : NODE_PASS_LINES);
+	take_run(n, c, alone);
+	prep_end(n);
 }
 
 /* Whether c has work it could do in the next pass without waiting. */

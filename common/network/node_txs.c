@@ -11,9 +11,10 @@ static void
 block_verdict(struct node *n, struct conn *c, enum blk_outcome r, const struct blk_result *br,
     const struct bu_err *e)
 {
-	char hex[65];
+	char hex[65] = "";
 
-	bu_hex_rev(hex, br->hash);
+	if (c->client || n->o.verbosity >= 0)	/* the quiet node of a sync: no hex to make */
+		bu_hex_rev(hex, br->hash);
 	switch (r) {
 	case BLK_ACCEPTED:
 	case BLK_SIDE:
@@ -66,7 +67,7 @@ on_block(struct node *n, struct conn *c, const char *line, size_t len)
 	enum blk_outcome r;
 
 	bu_err_clear(&e);
-	r = store_block(n->st, line, len, c->client, c->id, &br, &e);
+	r = store_block_pre(n->st, line, len, c->client, c->id, node_prep_take(n, line), &br, &e);
 	if (r == BLK_ACCEPTED)
 		c->block_ms = n->ms;
 	if (br.idx >= 0 && node_unask(n, c, br.idx))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "chainfile.h"
+#include "grind.h"
 #include "hash.h"
 #include "lines.h"
 #include "state.h"
@@ -26,6 +27,7 @@
 enum { D_NONE, D_MAIN, D_SIDE, D_MEM };
 
 #define SIDE_COMPACT_MIN (16u << 20)	/* dead bytes in side.blk before a rewrite */
+#define STORE_KEEP_TXS 4096	/* store_block keeps room for this many transactions */
 #define PATHLEN BU_PATHBUF
 
 struct sent {
@@ -80,8 +82,11 @@ struct store {
 	size_t curlen;
 	const struct block *curb;	/* and that line parsed */
 	struct block b;		/* a block read back */
+	struct block inb;	/* the block store_block takes, its room kept from call to call */
 	struct ivec br;		/* the branch a reorganization connects */
 	unsigned char (*hh)[32];	/* scratch of store_headers */
+	unsigned char *hb;	/* and their 80 bytes each, for the kernel's lanes */
+	const struct grind_kernel *k;	/* hashes headers side by side; NULL: one by one */
 	u256 *works;
 	struct buf line;	/* a line read back from a file */
 	int loading;		/* side.blk is being read: keep lines where they are */
@@ -307,15 +312,10 @@ static int
 hchain_next(struct chain *hc, const struct header *h, const unsigned char hash[32],
     struct bu_err *e)
 {
-	struct block b;
-	int rc;
+	struct block b = { .raw = 1 };	/* no transactions: nothing to free */
 
-	block_init(&b);
-	b.raw = 1;
 	b.h = *h;
-	rc = chain_accept_hashed(hc, &b, 0, hash, e);
-	block_free(&b);
-	return rc;
+	return chain_accept_hashed(hc, &b, 0, hash, e);
 }
 
 static void note_final(struct store *s);
@@ -1131,12 +1131,18 @@ commit_add(const struct store *s, struct hsync *p, uint32_t height,
 }
 
 static void
-header_hashes(const struct header *hv, size_t n, unsigned char (*hh)[32])
+header_hashes(const struct store *s, const struct header *hv, size_t n, unsigned char (*hh)[32])
 {
 	size_t i;
 
+	if (s->k == NULL) {
+		for (i = 0; i < n; i++)
+			header_hash(hh[i], &hv[i]);
+		return;
+	}
 	for (i = 0; i < n; i++)
-		header_hash(hh[i], &hv[i]);
+		header_bytes(s->hb + 80 * i, &hv[i]);
+	s->k->hash80(s->hb, n, &hh[0][0]);
 }
 
 /* Store new headers hv[0..n) (checked already) below parent; the last entry or -1. */
@@ -1407,11 +1413,12 @@ store_headers(struct store *s, struct hsync *p, const struct header *hv, size_t 
 		return bu_fail(e, BU_EXIT_INVALID, "bad-headers", "more than %u headers",
 		    STORE_HEADERS_MAX);
 	if (s->hh == NULL && ((s->hh = malloc(STORE_HEADERS_MAX * sizeof *s->hh)) == NULL ||
+	    (s->hb = malloc(STORE_HEADERS_MAX * 80)) == NULL ||
 	    (s->works = malloc(STORE_HEADERS_MAX * sizeof *s->works)) == NULL))
 		return oom(e);
 	hh = s->hh;
 	works = s->works;
-	header_hashes(hv, n, hh);
+	header_hashes(s, hv, n, hh);
 	for (k = 1; k < n; k++)
 		if (memcmp(hv[k].prev, hh[k - 1], 32) != 0) {
 			r->invalid = 1;
@@ -1538,9 +1545,14 @@ is_zero(const unsigned char h[32])
 	return memcmp(h, zero, 32) == 0;
 }
 
+/*
+ * pre: what store_prepare found of b (NULL: check it all here). *at: the
+ * block's entry once it has one (entries are never taken out), else -1.
+ */
 static enum blk_outcome
-block_in(struct store *s, const struct block *b, const char *line, size_t len, int forced,
-    uint32_t source, unsigned char h[32], int *punish, struct bu_err *e)
+block_in(struct store *s, const struct block *b, const struct chain_pre *pre, const char *line,
+    size_t len, int forced, uint32_t source, unsigned char h[32], int32_t *at, int *punish,
+    struct bu_err *e)
 {
 	int32_t i, parent, before = s->best;
 	enum blk_outcome o;
@@ -1594,7 +1606,8 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 		    (unsigned long)b->height, (unsigned long)s->ix[i].height - 1);
 		return BLK_INVALID;
 	}
-	if (chain_check_block(&s->chain, b, s->ix[i].height, len, &mutated, e) != 0) {
+	*at = i;
+	if (chain_check_block_pre(&s->chain, b, s->ix[i].height, len, pre, &mutated, e) != 0) {
 		*punish = 1;
 		e->height = s->ix[i].height;
 		if (!mutated)
@@ -1630,29 +1643,81 @@ block_in(struct store *s, const struct block *b, const char *line, size_t len, i
 	return (s->ix[i].flags & F_MAIN) ? BLK_ACCEPTED : BLK_SIDE;
 }
 
-enum blk_outcome
-store_block(struct store *s, const char *line, size_t len, int forced, uint32_t source,
-    struct blk_result *r, struct bu_err *e)
+void
+store_pre_init(struct store_pre *p)
 {
-	struct block b;
+	memset(p, 0, sizeof *p);
+	block_init(&p->b);
+}
+
+void
+store_pre_free(struct store_pre *p)
+{
+	block_free(&p->b);
+	free(p->ids);
+	store_pre_init(p);
+}
+
+static void
+keep_room(struct block *b)
+{
+	if (b->cap > STORE_KEEP_TXS) {	/* a very large block's room goes back */
+		block_free(b);
+		block_init(b);
+	}
+}
+
+void
+store_prepare(struct store_pre *p, const char *line, size_t len)
+{
+	bu_err_clear(&p->perr);
+	bu_err_clear(&p->merr);
+	keep_room(&p->b);
+	p->parsed = block_parse(&p->b, line, len, 0, &p->perr);
+	p->merkle = p->parsed == 0 ? block_check_merkle(&p->b, &p->ids, &p->idcap, &p->merr) : 0;
+}
+
+enum blk_outcome
+store_block_pre(struct store *s, const char *line, size_t len, int forced, uint32_t source,
+    const struct store_pre *p, struct blk_result *r, struct bu_err *e)
+{
+	const struct block *b = p != NULL ? &p->b : &s->inb;
+	struct chain_pre pre = { .merkle = NULL, .sig = NULL };
+	int parsed;
 	enum blk_outcome o;
 
 	r->punish = 0;
 	r->idx = -1;
 	memset(r->hash, 0, 32);
-	block_init(&b);
-	if (block_parse(&b, line, len, 0, e) != 0) {
+	if (p == NULL) {
+		parsed = block_parse(&s->inb, line, len, 0, e);
+	} else if ((parsed = p->parsed) != 0) {
+		*e = p->perr;
+	} else if (p->merkle != 0) {
+		pre.merkle = &p->merr;
+	}
+	if (parsed != 0) {
 		r->punish = 1;
 		o = BLK_INVALID;
 	} else {
-		o = block_in(s, &b, line, len, forced, source, r->hash, &r->punish, e);
+		int32_t at = -1;
+
+		o = block_in(s, b, p != NULL ? &pre : NULL, line, len, forced, source, r->hash,
+		    &at, &r->punish, e);
 		if (o != BLK_ORPHAN && o != BLK_LOWWORK && o != BLK_LATER)
-			r->idx = store_find(s, r->hash);
+			r->idx = at >= 0 ? at : store_find(s, r->hash);
 	}
-	block_free(&b);
+	keep_room(&s->inb);
 	s->cur = NULL;
 	s->curb = NULL;
 	return o;
+}
+
+enum blk_outcome
+store_block(struct store *s, const char *line, size_t len, int forced, uint32_t source,
+    struct blk_result *r, struct bu_err *e)
+{
+	return store_block_pre(s, line, len, forced, source, NULL, r, e);
 }
 
 size_t
@@ -1994,7 +2059,9 @@ store_open(struct store **sp, const char *dir, int64_t now, const struct store_h
 	s->lockfd = s->chainfd = s->sidefd = -1;
 	s->best = -1;
 	s->failed_i = -1;
+	s->k = grind_best();
 	block_init(&s->b);
+	block_init(&s->inb);
 	random_salt(s->salt);
 	chain_init(&s->chain, &o);
 	snprintf(s->chainpath, sizeof s->chainpath, "%s/chain.blk", dir);
@@ -2065,8 +2132,10 @@ store_close(struct store *s)
 	free(s->scratch.v);
 	free(s->br.v);
 	free(s->hh);
+	free(s->hb);
 	free(s->works);
 	block_free(&s->b);
+	block_free(&s->inb);
 	buf_free(&s->pend);
 	buf_free(&s->line);
 	free(s);

@@ -134,6 +134,26 @@ enum blk_outcome store_block(struct store *s, const char *line, size_t len, int 
     uint32_t source, struct blk_result *r, struct bu_err *e);
 
 /*
+ * A block line's checks that need no chain: the line parsed and its merkle
+ * rules, made by store_prepare on any thread (it touches p alone) for
+ * store_block_pre to take instead of doing them again.
+ */
+struct store_pre {
+	struct block b;
+	int parsed;		/* block_parse's result: 0, or -1 with perr */
+	int merkle;		/* when parsed: block_check_merkle's, -1 with merr */
+	struct bu_err perr, merr;
+	unsigned char (*ids)[32];
+	size_t idcap;
+};
+void store_pre_init(struct store_pre *p);
+void store_pre_free(struct store_pre *p);
+void store_prepare(struct store_pre *p, const char *line, size_t len);
+/* store_block of the line p was prepared from (NULL: as store_block). */
+enum blk_outcome store_block_pre(struct store *s, const char *line, size_t len, int forced,
+    uint32_t source, const struct store_pre *p, struct blk_result *r, struct bu_err *e);
+
+/*
  * Up to max entries to download on the way to target, lowest first: no
  * data, not failed, skip() false, at most window heights above the first
  * one missing. The count.

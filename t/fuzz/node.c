@@ -34,7 +34,7 @@ static void
 setup(void)
 {
 	struct node_opts o = { .port = "0", .max_in = 32, .max_out = 0, .hello_timeout = 10,
-	    .bantime = 1, .verbosity = -1 };
+	    .bantime = 1, .verbosity = -1, .threads = 2 };	/* block lines parsed ahead too */
 	struct bu_err e;
 	FILE *f;
 
