@@ -233,13 +233,17 @@ queue_push(struct ledger *l, const struct pending *p)
 {
 	if (l->qpush - l->qkeep == l->qcap) {
 		uint64_t ncap = l->qcap ? 2 * l->qcap : 64, k;
-		struct pending *n = malloc(ncap * sizeof *n);
+		struct pending *n = realloc(l->q, ncap * sizeof *n);
 
 		if (n == NULL)
 			return -1;
-		for (k = l->qkeep; k < l->qpush; k++)
-			n[k % ncap] = l->q[k % l->qcap];
-		free(l->q);
+		/*
+		 * Entry k was at k % qcap and goes to k % ncap, the same slot or
+		 * qcap above it: only into the new half, which holds nothing.
+		 */
+		for (k = l->qkeep; k < l->qpush && l->qcap > 0; k++)
+			if (k % ncap != k % l->qcap)
+				n[k % ncap] = n[k % l->qcap];
 		l->q = n;
 		l->qcap = ncap;
 	}
