@@ -451,6 +451,9 @@ node_close(struct node *n)
 	buf_free(&n->hcache);
 	free(n->asked);
 	pool_free(n->pool);
+	free(n->hj.hv);
+	free(n->hj.raw);
+	free(n->hj.hh);
 	for (i = 0; i < NODE_PREP_LINES; i++)
 		store_pre_free(&n->prep[i]);
 	free(n);

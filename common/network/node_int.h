@@ -13,6 +13,8 @@
 
 #include "node.h"
 #include "node_test.h"
+#include "grind.h"
+#include "hash.h"
 #include "mempool.h"
 #include "net.h"
 #include "peers.h"
@@ -49,6 +51,7 @@
 #define NODE_OUT_BUDGET (256u << 10)	/* a peer's requests wait while this much is unsent */
 #define NODE_PASS_LINES 64	/* lines taken from one peer in one pass of the loop */
 #define NODE_PREP_LINES 512	/* block lines of one peer the helpers parse ahead (-j) */
+#define NODE_HDR_CHUNK 128	/* headers of a message decoded and hashed at a time */
 #define NODE_SLICE_US 50	/* and at most this long (one line at least) */
 #define NODE_ALONE_US 5000	/* the slice of a peer that no other one waits beside */
 #define NODE_HELLO_LINE 4096	/* the line limit before hello */
@@ -110,6 +113,17 @@ struct nscore {
 	int score;
 };
 
+/* A headers message being decoded and hashed, a chunk at a time (node_sync.c). */
+struct hdrjob {
+	const char *w[STORE_HEADERS_MAX];	/* each header's 160 hex */
+	struct header *hv;
+	unsigned char *raw;	/* 80 bytes a header */
+	unsigned char (*hh)[32];
+	size_t n;
+	const struct grind_kernel *k;
+	unsigned char bad[(STORE_HEADERS_MAX + NODE_HDR_CHUNK - 1) / NODE_HDR_CHUNK];	/* bad hex */
+};
+
 struct node {
 	struct node_opts o;
 	char peerspath[BU_PATHBUF], banspath[BU_PATHBUF];
@@ -149,6 +163,7 @@ struct node {
 	struct store_pre prep[NODE_PREP_LINES];	/* block lines waiting in one peer's input */
 	const char *prepline[NODE_PREP_LINES];
 	size_t preplen[NODE_PREP_LINES], nprep, prepat;
+	struct hdrjob hj;
 };
 
 /* What a hello line says. */

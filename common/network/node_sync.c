@@ -145,40 +145,87 @@ node_parse_hashes(const char *s, const char *end, unsigned char (*out)[32], size
 	return (int)k;
 }
 
+static void
+hdr_chunk(void *arg, size_t ci)
+{
+	struct hdrjob *j = arg;
+	size_t i, lo = ci * NODE_HDR_CHUNK, hi = lo + NODE_HDR_CHUNK < j->n ? lo + NODE_HDR_CHUNK : j->n;
+
+	for (i = lo; i < hi; i++) {
+		if (bu_unhex(j->w[i], 160, j->raw + 80 * i, 80) != 0) {
+			j->bad[ci] = 1;
+			return;
+		}
+		header_from_bytes(&j->hv[i], j->raw + 80 * i);
+	}
+	if (j->k != NULL)
+		j->k->hash80(j->raw + 80 * lo, hi - lo, j->hh[lo]);
+	else
+		for (i = lo; i < hi; i++)
+			header_hash(j->hh[i], &j->hv[i]);
+}
+
+/*
+ * The headers of a message, decoded and hashed a chunk at a time (by the
+ * helpers too): 0; -1 when one is bad; -2 without memory.
+ */
+static int
+hdr_decode(struct node *n, const char *s, const char *end)
+{
+	struct hdrjob *j = &n->hj;
+	const char *w;
+	size_t wl, ci, nchunk;
+
+	if (j->hv == NULL && ((j->hv = malloc(STORE_HEADERS_MAX * sizeof *j->hv)) == NULL ||
+	    (j->raw = malloc(STORE_HEADERS_MAX * 80)) == NULL ||
+	    (j->hh = malloc(STORE_HEADERS_MAX * sizeof *j->hh)) == NULL))
+		return -2;
+	j->k = grind_best();
+	j->n = 0;
+	while (s < end) {
+		if (j->n == STORE_HEADERS_MAX || node_word(&s, end, &w, &wl) != 0 || wl != 160)
+			return -1;
+		j->w[j->n++] = w;
+	}
+	nchunk = (j->n + NODE_HDR_CHUNK - 1) / NODE_HDR_CHUNK;
+	memset(j->bad, 0, sizeof j->bad);
+	if (n->pool != NULL && n->nprep == 0 && nchunk > 1) {	/* not while block lines are out */
+		pool_begin(n->pool, nchunk, hdr_chunk, j);
+		for (ci = 0; ci < nchunk; ci++)
+			pool_take(n->pool, ci);
+		pool_end(n->pool);
+	} else {
+		for (ci = 0; ci < nchunk; ci++)
+			hdr_chunk(j, ci);
+	}
+	for (ci = 0; ci < nchunk; ci++)
+		if (j->bad[ci])
+			return -1;
+	return 0;
+}
+
 void
 node_on_headers(struct node *n, struct conn *c, const char *s, const char *end)
 {
-	struct header *hv;
 	struct hdr_result r;
 	struct bu_err e;
-	const char *w;
-	size_t wl, k = 0;
+	size_t k;
+	int rc = hdr_decode(n, s, end);
 
-	if ((hv = malloc(STORE_HEADERS_MAX * sizeof *hv)) == NULL)
+	if (rc == -1)
+		node_misbehave(n, c, NODE_BAN_SCORE, "bad-headers");
+	if (rc != 0)
 		return;
-	while (s < end) {
-		unsigned char raw[80];
-
-		if (k == STORE_HEADERS_MAX || node_word(&s, end, &w, &wl) != 0 ||
-		    bu_unhex(w, wl, raw, 80) != 0) {
-			free(hv);
-			node_misbehave(n, c, NODE_BAN_SCORE, "bad-headers");
-			return;
-		}
-		header_from_bytes(&hv[k++], raw);
-	}
+	k = n->hj.n;
 	c->hdr_ms = 0;
-	if (c->hs == NULL && (c->hs = hsync_new()) == NULL) {
-		free(hv);
+	if (c->hs == NULL && (c->hs = hsync_new()) == NULL)
 		return;
-	}
 	bu_err_clear(&e);
-	if (store_headers(n->st, c->hs, hv, k, &r, &e) != 0) {
-		free(hv);
+	if (store_headers_hashed(n->st, c->hs, n->hj.hv, (const unsigned char (*)[32])n->hj.hh, k,
+	    &r, &e) != 0) {
 		node_fail_with(n, &e);
 		return;
 	}
-	free(hv);
 	node_peer_has(n, c, r.best);
 	if (r.invalid) {
 		node_log(n, 0, "headers rejected from %s: %s: %s", c->name, e.reason, e.msg);

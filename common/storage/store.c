@@ -1399,6 +1399,13 @@ int
 store_headers(struct store *s, struct hsync *p, const struct header *hv, size_t n,
     struct hdr_result *r, struct bu_err *e)
 {
+	return store_headers_hashed(s, p, hv, NULL, n, r, e);
+}
+
+int
+store_headers_hashed(struct store *s, struct hsync *p, const struct header *hv,
+    const unsigned char (*given)[32], size_t n, struct hdr_result *r, struct bu_err *e)
+{
 	unsigned char (*hh)[32];
 	u256 *works;
 	int32_t before = s->best;
@@ -1418,7 +1425,10 @@ store_headers(struct store *s, struct hsync *p, const struct header *hv, size_t 
 		return oom(e);
 	hh = s->hh;
 	works = s->works;
-	header_hashes(s, hv, n, hh);
+	if (given != NULL)
+		memcpy(hh, given, n * sizeof *hh);
+	else
+		header_hashes(s, hv, n, hh);
 	for (k = 1; k < n; k++)
 		if (memcmp(hv[k].prev, hh[k - 1], 32) != 0) {
 			r->invalid = 1;

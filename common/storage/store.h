@@ -106,6 +106,9 @@ void hsync_free(struct hsync *p);
  */
 int store_headers(struct store *s, struct hsync *p, const struct header *hv, size_t n,
     struct hdr_result *r, struct bu_err *e);
+/* The same with the headers' hashes given (hh[k] of hv[k], as header_hash makes it). */
+int store_headers_hashed(struct store *s, struct hsync *p, const struct header *hv,
+    const unsigned char (*hh)[32], size_t n, struct hdr_result *r, struct bu_err *e);
 
 enum blk_outcome {
 	BLK_ACCEPTED,	/* on the best chain */
