@@ -135,8 +135,8 @@ take_lines(struct node *n, struct conn *c)
 	int alone = n->nbusy <= 1;
 
 	node_serve_answer(n, c);
-	if (c->ans == ANS_NONE && c->st != C_CLOSED)
-		prep_begin(n, c, alone ? NODE_PREP_LINES : NODE_PASS_LINES);
+	if (alone && c->ans == ANS_NONE && c->st != C_CLOSED)	/* a sync: others go as before */
+		prep_begin(n, c, NODE_PREP_LINES);
 	take_run(n, c, alone);
 	prep_end(n);
 }

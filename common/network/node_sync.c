@@ -189,7 +189,7 @@ hdr_decode(struct node *n, const char *s, const char *end)
 	}
 	nchunk = (j->n + NODE_HDR_CHUNK - 1) / NODE_HDR_CHUNK;
 	memset(j->bad, 0, sizeof j->bad);
-	if (n->pool != NULL && n->nprep == 0 && nchunk > 1) {	/* not while block lines are out */
+	if (n->pool != NULL && n->nbusy <= 1 && n->nprep == 0 && nchunk > 1) {
 		pool_begin(n->pool, nchunk, hdr_chunk, j);
 		for (ci = 0; ci < nchunk; ci++)
 			pool_take(n->pool, ci);

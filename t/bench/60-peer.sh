@@ -90,8 +90,8 @@ printf '60-peer: sync 20000 blocks: %d ms, %d blocks/s; verify: %d ms, %d blocks
 	$((sync_us / 1000)) $((20000 * 1000000 / (sync_us + 1))) \
 	$((ver_us / 1000)) $((20000 * 1000000 / (ver_us + 1))) \
 	$((ver_us / sync_us)) $((ver_us * 100 / sync_us % 100))
-echo "60-peer: the nine syncs, ms: $(sort -n sync.us | awk '{ printf "%s%.1f", NR > 1 ? " " : "", $1 / 1000 }');" \
-	"verify: $(sort -n verify.us | awk '{ printf "%s%.1f", NR > 1 ? " " : "", $1 / 1000 }')"
+echo "60-peer: the nine syncs, ms: $(sort -n sync.us | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1000 }');" \
+	"verify: $(sort -n verify.us | awk '{ printf "%s%.1f", (NR > 1 ? " " : ""), $1 / 1000 }')"
 # The node stores on one thread (helpers parse block lines ahead); verify -j1 is the like-for-like
 # baseline, verify on every core (its default) the upper one.
 printf '60-peer: sync beside verify -j1 (one thread, as the node): %d ms; ratio %d.%02d\n' \
