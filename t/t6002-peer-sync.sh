@@ -10,7 +10,7 @@ test_expect_success 'setup: a 1,000-block chain' '
 	verify -q long.blk
 '
 
-test_expect_success 'a new node given one peer syncs it all (block lines parsed ahead by 0, 2, 1 helpers) and learns the peer'"'"'s peers' '
+test_expect_success 'a new node given one peer syncs it all (block lines parsed ahead by no helper, two, and the default) and learns the peer'"'"'s peers' '
 	test_when_finished "node_stop a && node_stop b && node_stop c && node_stop d" &&
 	node_init a long.blk &&
 	node_init b gen.blk &&
