@@ -44,6 +44,14 @@ test_expect_success 'headers with more work are stored; the blocks to fetch are 
 	test_cmp expect out
 '
 
+test_expect_success 'headers are hashed alike by every kernel, and by the portable one when BLOCKUTILS_KERNEL names none' '
+	for k in c nope; do
+		rm -rf "a.$k" && mkdir "a.$k" && cp base.blk "a.$k/chain.blk" &&
+		BLOCKUTILS_KERNEL=$k test-store "a.$k" <cmd >"out.$k" &&
+		test_cmp out "out.$k" || return 1
+	done
+'
+
 test_expect_success 'headers of a fork with less work are not stored' '
 	mkdir b && cp l.blk b/chain.blk &&
 	{ test-headers -f 21 s.blk | as_peer 0 && echo count && echo best; } >cmd &&

@@ -252,3 +252,11 @@ grind_best(void)
 			return kernels[i];
 	return NULL;
 }
+
+const struct grind_kernel *
+grind_hasher(void)
+{
+	const struct grind_kernel *k = grind_best();
+
+	return k != NULL ? k : grind_find("c");
+}

@@ -62,5 +62,10 @@ const struct grind_kernel *grind_find(const char *name);
  * or NULL when it is unknown or unsupported here.
  */
 const struct grind_kernel *grind_best(void);
+/*
+ * For hashing headers, where every kernel gives the same digests: the best
+ * one, or the portable one when BLOCKUTILS_KERNEL names none this CPU runs.
+ */
+const struct grind_kernel *grind_hasher(void);
 
 #endif

@@ -14,7 +14,6 @@ struct pool {
 	pthread_t *tid;
 	unsigned nthr;
 	atomic_int quit;
-	atomic_uint sleepers;
 	atomic_ulong open;	/* the open job's number, 0 between jobs */
 	atomic_uint active;	/* helpers inside a job */
 	unsigned long gen;
@@ -60,10 +59,8 @@ next_job(struct pool *p, unsigned long last)
 	unsigned long g = 0;
 
 	pthread_mutex_lock(&p->mu);
-	atomic_fetch_add(&p->sleepers, 1);
 	while (!atomic_load(&p->quit) && ((g = atomic_load(&p->open)) == 0 || g == last))
 		pthread_cond_wait(&p->cv, &p->mu);
-	atomic_fetch_sub(&p->sleepers, 1);
 	pthread_mutex_unlock(&p->mu);
 	return atomic_load(&p->quit) ? 0 : g;
 }
@@ -160,12 +157,10 @@ pool_begin(struct pool *p, size_t n, void (*fn)(void *, size_t), void *arg)
 	atomic_store(&p->next, 0);
 	if (++p->gen == 0)
 		p->gen = 1;
+	pthread_mutex_lock(&p->mu);	/* the helpers wait on cv between jobs */
 	atomic_store(&p->open, p->gen);
-	if (atomic_load(&p->sleepers) > 0) {
-		pthread_mutex_lock(&p->mu);
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 }
 
 void

@@ -245,26 +245,6 @@ netin_read(struct netin *in, int fd)
 }
 
 int
-netin_line(struct netin *in, char **line, size_t *len)
-{
-	char *p, *nl;
-
-	if (in->n == in->start)	/* no bytes, perhaps no buffer yet */
-		return 0;
-	p = in->buf + in->start;
-	nl = memchr(p, '\n', in->n - in->start);
-	if (nl == NULL)
-		return in->n - in->start >= in->limit ? -1 : 0;
-	*nl = '\0';
-	*line = p;
-	*len = (size_t)(nl - p);
-	in->start += *len + 1;
-	if (in->start == in->n)
-		in->start = in->n = 0;
-	return 1;
-}
-
-int
 netin_peek(const struct netin *in, size_t *off, const char **line, size_t *len)
 {
 	size_t at = in->start + *off;
@@ -275,6 +255,22 @@ netin_peek(const struct netin *in, size_t *off, const char **line, size_t *len)
 	*line = in->buf + at;
 	*len = (size_t)(nl - *line);
 	*off += *len + 1;
+	return 1;
+}
+
+int
+netin_line(struct netin *in, char **line, size_t *len)
+{
+	const char *p;
+	size_t off = 0;
+
+	if (!netin_peek(in, &off, &p, len))	/* none complete (perhaps no buffer yet) */
+		return in->n > in->start && in->n - in->start >= in->limit ? -1 : 0;
+	*line = in->buf + in->start;
+	(*line)[*len] = '\0';
+	in->start += off;
+	if (in->start == in->n)
+		in->start = in->n = 0;
 	return 1;
 }
 

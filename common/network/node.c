@@ -423,6 +423,7 @@ node_open(struct node **np, const struct node_opts *o, struct bu_err *e)
 		return -1;
 	if (o->threads > 1 && (n->pool = pool_new(o->threads - 1, e)) == NULL)
 		return -1;
+	n->hj.k = grind_hasher();
 	node_log(n, 0, "chain %s height=%lu", store_chain(n->st)->idhex,
 	    (unsigned long)store_chain(n->st)->height);
 	return 0;

@@ -14,7 +14,6 @@
 #include "node.h"
 #include "node_test.h"
 #include "grind.h"
-#include "hash.h"
 #include "mempool.h"
 #include "net.h"
 #include "peers.h"
@@ -225,6 +224,8 @@ int node_is(const char *w, size_t wl, const char *name);
 void node_on_line(struct node *n, struct conn *c, const char *line, size_t len);
 /* node_loop.c: what the helpers found of block line line, if they were given it; else NULL */
 const struct store_pre *node_prep_take(struct node *n, const char *line);
+/* Whether the helpers may take a job now: there are some, one peer alone has input, none is out. */
+int node_helpers_free(const struct node *n);
 
 /* node_loop.c */
 void node_free_closed(struct node *n);

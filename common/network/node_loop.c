@@ -48,19 +48,17 @@ prep_one(void *arg, size_t i)
 	store_prepare(&n->prep[i], n->prepline[i], n->preplen[i]);
 }
 
-/* The block lines waiting in c's input (at most max), for the helpers to parse ahead. */
+/* The block lines waiting in c's input, for the helpers to parse ahead. */
 static void
-prep_begin(struct node *n, struct conn *c, size_t max)
+prep_begin(struct node *n, struct conn *c)
 {
 	const char *line;
 	size_t off = 0, len;
 
 	n->nprep = n->prepat = 0;
-	if (n->pool == NULL)
+	if (!node_helpers_free(n))
 		return;
-	if (max > NODE_PREP_LINES)
-		max = NODE_PREP_LINES;
-	while (n->nprep < max && netin_peek(&c->in, &off, &line, &len))
+	while (n->nprep < NODE_PREP_LINES && netin_peek(&c->in, &off, &line, &len))
 		if (len > 6 && memcmp(line, "block ", 6) == 0) {
 			n->prepline[n->nprep] = line;
 			n->preplen[n->nprep++] = len;
@@ -79,6 +77,12 @@ prep_end(struct node *n)
 	n->nprep = n->prepat = 0;
 }
 
+
+int
+node_helpers_free(const struct node *n)
+{
+	return n->pool != NULL && n->nbusy <= 1 && n->nprep == 0;	/* a sync: others go as before */
+}
 
 const struct store_pre *
 node_prep_take(struct node *n, const char *line)
@@ -132,12 +136,10 @@ take_run(struct node *n, struct conn *c, int alone)
 static void
 take_lines(struct node *n, struct conn *c)
 {
-	int alone = n->nbusy <= 1;
-
 	node_serve_answer(n, c);
-	if (alone && c->ans == ANS_NONE && c->st != C_CLOSED)	/* a sync: others go as before */
-		prep_begin(n, c, NODE_PREP_LINES);
-	take_run(n, c, alone);
+	if (c->ans == ANS_NONE && c->st != C_CLOSED)
+		prep_begin(n, c);
+	take_run(n, c, n->nbusy <= 1);
 	prep_end(n);
 }
 

@@ -158,11 +158,7 @@ hdr_chunk(void *arg, size_t ci)
 		}
 		header_from_bytes(&j->hv[i], j->raw + 80 * i);
 	}
-	if (j->k != NULL)
-		j->k->hash80(j->raw + 80 * lo, hi - lo, j->hh[lo]);
-	else
-		for (i = lo; i < hi; i++)
-			header_hash(j->hh[i], &j->hv[i]);
+	j->k->hash80(j->raw + 80 * lo, hi - lo, j->hh[lo]);
 }
 
 /*
@@ -180,7 +176,6 @@ hdr_decode(struct node *n, const char *s, const char *end)
 	    (j->raw = malloc(STORE_HEADERS_MAX * 80)) == NULL ||
 	    (j->hh = malloc(STORE_HEADERS_MAX * sizeof *j->hh)) == NULL))
 		return -2;
-	j->k = grind_best();
 	j->n = 0;
 	while (s < end) {
 		if (j->n == STORE_HEADERS_MAX || node_word(&s, end, &w, &wl) != 0 || wl != 160)
@@ -189,7 +184,7 @@ hdr_decode(struct node *n, const char *s, const char *end)
 	}
 	nchunk = (j->n + NODE_HDR_CHUNK - 1) / NODE_HDR_CHUNK;
 	memset(j->bad, 0, sizeof j->bad);
-	if (n->pool != NULL && n->nbusy <= 1 && n->nprep == 0 && nchunk > 1) {
+	if (nchunk > 1 && node_helpers_free(n)) {
 		pool_begin(n->pool, nchunk, hdr_chunk, j);
 		for (ci = 0; ci < nchunk; ci++)
 			pool_take(n->pool, ci);

@@ -86,7 +86,7 @@ struct store {
 	struct ivec br;		/* the branch a reorganization connects */
 	unsigned char (*hh)[32];	/* scratch of store_headers */
 	unsigned char *hb;	/* and their 80 bytes each, for the kernel's lanes */
-	const struct grind_kernel *k;	/* hashes headers side by side; NULL: one by one */
+	const struct grind_kernel *k;	/* hashes headers side by side */
 	u256 *works;
 	struct buf line;	/* a line read back from a file */
 	int loading;		/* side.blk is being read: keep lines where they are */
@@ -1135,11 +1135,6 @@ header_hashes(const struct store *s, const struct header *hv, size_t n, unsigned
 {
 	size_t i;
 
-	if (s->k == NULL) {
-		for (i = 0; i < n; i++)
-			header_hash(hh[i], &hv[i]);
-		return;
-	}
 	for (i = 0; i < n; i++)
 		header_bytes(s->hb + 80 * i, &hv[i]);
 	s->k->hash80(s->hb, n, &hh[0][0]);
@@ -1406,7 +1401,7 @@ int
 store_headers_hashed(struct store *s, struct hsync *p, const struct header *hv,
     const unsigned char (*given)[32], size_t n, struct hdr_result *r, struct bu_err *e)
 {
-	unsigned char (*hh)[32];
+	const unsigned char (*hh)[32] = given;
 	u256 *works;
 	int32_t before = s->best;
 	size_t k, used = 0;
@@ -1423,12 +1418,11 @@ store_headers_hashed(struct store *s, struct hsync *p, const struct header *hv,
 	    (s->hb = malloc(STORE_HEADERS_MAX * 80)) == NULL ||
 	    (s->works = malloc(STORE_HEADERS_MAX * sizeof *s->works)) == NULL))
 		return oom(e);
-	hh = s->hh;
 	works = s->works;
-	if (given != NULL)
-		memcpy(hh, given, n * sizeof *hh);
-	else
-		header_hashes(s, hv, n, hh);
+	if (hh == NULL) {
+		header_hashes(s, hv, n, s->hh);
+		hh = (const unsigned char (*)[32])s->hh;
+	}
 	for (k = 1; k < n; k++)
 		if (memcmp(hv[k].prev, hh[k - 1], 32) != 0) {
 			r->invalid = 1;
@@ -2069,7 +2063,7 @@ store_open(struct store **sp, const char *dir, int64_t now, const struct store_h
 	s->lockfd = s->chainfd = s->sidefd = -1;
 	s->best = -1;
 	s->failed_i = -1;
-	s->k = grind_best();
+	s->k = grind_hasher();
 	block_init(&s->b);
 	block_init(&s->inb);
 	random_salt(s->salt);
